@@ -1,4 +1,4 @@
-"""Embedders: the hash fake, the weight check, the numpy encoder and its agreement with sentence-transformers."""
+"""Embedders: the hash fake, the weight check, the numpy encoder, its agreement with sentence-transformers."""
 
 from __future__ import annotations
 
