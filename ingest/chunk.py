@@ -1,0 +1,208 @@
+"""Cut a document into passages along its own structure: load → clean → structure → chunk.
+
+A chunk holds whole paragraphs (list items are paragraphs) of one section, up to `chunk_max_chars`;
+a longer paragraph is split between sentences, and a single sentence longer than the maximum stays whole.
+A chunk never spans two sections and never cuts a sentence. Chunks shorter than `chunk_min_chars` are
+joined to a neighbour in the same section when that stays within the maximum.
+
+Own code rather than LangChain's RecursiveCharacterTextSplitter: that splitter cuts on character counts
+with separators, so it can split inside "o.a." or after "8:30" and has no notion of a list intro that
+must stay with its first item; here the unit is the paragraph and the sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ingest.load import Document
+from ingest.model import Chunk
+from ingest.structure import Section, split_sections
+
+PARAGRAPH_SEP = "\n\n"
+
+# Dutch abbreviations that end in a period without ending the sentence (compared without final dot).
+ABBREVIATIONS = frozenset(
+    [
+        "o.a",
+        "bijv",
+        "e.d",
+        "etc",
+        "nr",
+        "nrs",
+        "m.b.t",
+        "i.v.m",
+        "d.w.z",
+        "t.a.v",
+        "resp",
+        "ca",
+        "incl",
+        "excl",
+        "enz",
+        "jl",
+        "mr",
+        "dr",
+        "drs",
+        "ir",
+        "ing",
+        "prof",
+        "st",
+        "tel",
+        "e.a",
+        "vs",
+        "z.s.m",
+        "m.n",
+        "n.a.v",
+        "i.p.v",
+        "t.z.t",
+        "evt",
+        "max",
+        "min",
+        "blz",
+        "art",
+        "mw",
+        "dhr",
+        "mevr",
+        "ca",
+        "dec",
+        "jan",
+        "feb",
+        "mrt",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "vgl",
+        "zgn",
+        "bv",
+        "pag",
+        "p",
+        "e.v",
+        "a.s",
+    ]
+)
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; abbreviations, initials, decimals and times do not end one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY_RE.finditer(text):
+        end = match.end()
+        if end >= len(text):
+            break
+        before = text[start : match.start() + 1]
+        token = re.search(r"(\S+)$", before)
+        word = token.group(1).lstrip("(\"'‘“").rstrip(".").lower() if token else ""
+        nxt = text[end]
+        if text[match.start()] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)):
+            continue  # "o.a. de VNG", "J. de Vries"
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'‘“(-–"):
+            continue  # a sentence starts with a capital (or a number, quote, bracket)
+        sentences.append(text[start:end].strip())
+        start = end
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if s]
+
+
+@dataclass
+class _Unit:
+    text: str
+    intro: bool  # ends with ':' and introduces what follows
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+def _size(units: list[_Unit]) -> int:
+    return sum(len(u) for u in units) + len(PARAGRAPH_SEP) * max(0, len(units) - 1)
+
+
+def _units(section: Section, max_chars: int) -> list[_Unit]:
+    units: list[_Unit] = []
+    for paragraph in section.paragraphs:
+        if len(paragraph) <= max_chars:
+            units.append(_Unit(paragraph, paragraph.rstrip().endswith(":")))
+            continue
+        # Aim for equal pieces, so a long paragraph does not leave a stub of one short sentence.
+        target = len(paragraph) / math.ceil(len(paragraph) / max_chars)
+        piece = ""
+        for sentence in split_sentences(paragraph):
+            if piece and (len(piece) + 1 + len(sentence) > max_chars or len(piece) >= target):
+                units.append(_Unit(piece, False))
+                piece = sentence
+            else:
+                piece = f"{piece} {sentence}" if piece else sentence
+        if piece:
+            units.append(_Unit(piece, piece.rstrip().endswith(":")))
+    return units
+
+
+def pack_section(section: Section, max_chars: int, min_chars: int) -> list[str]:
+    """The passages of one section: whole paragraphs (or sentence runs) packed up to max_chars."""
+    min_chars = min(min_chars, max_chars // 2)
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    for unit in _units(section, max_chars):
+        if current and _size(current + [unit]) > max_chars:
+            intro = current[-1]
+            if len(current) > 1 and intro.intro and _size([intro, unit]) <= max_chars:
+                groups.append(current[:-1])  # keep "... de volgende taken:" with its first item
+                current = [intro, unit]
+            else:
+                groups.append(current)
+                current = [unit]
+        else:
+            current.append(unit)
+    if current:
+        groups.append(current)
+    groups = _merge_short(groups, max_chars, min_chars)
+    return [PARAGRAPH_SEP.join(u.text for u in g) for g in groups]
+
+
+def _merge_short(groups: list[list[_Unit]], max_chars: int, min_chars: int) -> list[list[_Unit]]:
+    changed = True
+    while changed and len(groups) > 1:
+        changed = False
+        for i, group in enumerate(groups):
+            if _size(group) >= min_chars:
+                continue
+            if i > 0 and _size(groups[i - 1] + group) <= max_chars:
+                groups[i - 1] = groups[i - 1] + group
+            elif i + 1 < len(groups) and _size(group + groups[i + 1]) <= max_chars:
+                groups[i + 1] = group + groups[i + 1]
+            elif i > 0 and len(groups[i - 1]) > 1 and _size(groups[i - 1][-1:] + group) <= max_chars:
+                # Neither neighbour has room: take the previous passage's last paragraph instead.
+                if _size(groups[i - 1][:-1]) >= min_chars:
+                    groups[i] = groups[i - 1][-1:] + group
+                    groups[i - 1] = groups[i - 1][:-1]
+                    changed = True
+                continue
+            else:
+                continue
+            del groups[i]
+            changed = True
+            break
+    return groups
+
+
+def chunk_document(doc: Document, settings) -> list[Chunk]:
+    """Clean, structure and cut one loaded document into chunks with stable content ids."""
+    chunks: list[Chunk] = []
+    seen: set[str] = set()
+    for section in split_sections(doc):
+        for text in pack_section(section, settings.chunk_max_chars, settings.chunk_min_chars):
+            chunk = Chunk(
+                source=doc.source, section=section.path, text=text, ordinal=len(chunks), page=section.page
+            )
+            if chunk.id in seen:  # the same passage twice in one section adds nothing and would clash
+                continue
+            seen.add(chunk.id)
+            chunks.append(chunk)
+    return chunks

@@ -1,0 +1,223 @@
+"""Load one document from the corpus folder as raw text per page (.txt, .md, .pdf, .docx, .html).
+
+Every failure is a `DocumentError` with a Dutch reason; the caller skips that file and ingests the others.
+Output is text only: markup is reduced to its text, with headings kept as markdown '#' lines.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import DocumentError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+# Elements whose content is never text for a reader.
+_HTML_DROP = ("script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "canvas")
+_HTML_BLOCKS = {
+    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "ul", "ol", "table",
+    "tr", "blockquote", "pre", "figure", "figcaption", "dl", "dt", "dd", "address", "form", "fieldset",
+}  # fmt: skip
+# Anything that still looks like a tag after extraction (e.g. escaped markup in a .md) is removed, so no
+# passage can ever carry live HTML into the page.
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"</?[a-zA-Z!][^<>]*>")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: its path relative to the corpus folder and its raw text per page."""
+
+    source: str
+    pages: list[tuple[int | None, str]]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(text for _, text in self.pages)
+
+
+def supported_list() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES)
+
+
+def load_document(path: Path, corpus_dir: Path, settings) -> Document:
+    """Read one file into a Document, or raise DocumentError with a Dutch reason."""
+    path = Path(path)
+    source = _relative(path, Path(corpus_dir))
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            source,
+            f"bestandstype '{suffix or '(geen extensie)'}' wordt niet ondersteund; "
+            f"ondersteund zijn {supported_list()}. Zet het om naar een van deze typen.",
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise DocumentError(source, f"het bestand kan niet gelezen worden ({err.strerror}).") from err
+    limit_mb = settings.max_file_mb
+    if size > limit_mb * 1024 * 1024:
+        raise DocumentError(
+            source,
+            f"het bestand is {size / 1024 / 1024:.1f} MB, groter dan de grens van {limit_mb:g} MB. "
+            "Splits het bestand of verhoog de grens met DOSSIER_MAX_FILE_MB.",
+        )
+    if size == 0:
+        raise DocumentError(source, "het bestand is leeg (0 bytes).")
+
+    if suffix == ".pdf":
+        pages = _load_pdf(path, source)
+    elif suffix == ".docx":
+        pages = [(None, _load_docx(path, source))]
+    elif suffix in (".html", ".htm"):
+        pages = [(None, _html_to_text(_decode(path.read_bytes(), source)))]
+    else:
+        pages = [(None, _decode(path.read_bytes(), source))]
+
+    pages = [(number, _text_only(text)) for number, text in pages]
+    if not any(text.strip() for _, text in pages):
+        raise DocumentError(source, "het bestand bevat geen leesbare tekst.")
+    return Document(source=source, pages=pages)
+
+
+def _relative(path: Path, corpus_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _text_only(text: str) -> str:
+    text = _SCRIPT_RE.sub(" ", text)
+    text = _TAG_RE.sub("", text)
+    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 first; cp1252 only when it decodes cleanly (old Windows exports); anything else is refused."""
+    if b"\x00" in data[:8192]:
+        raise DocumentError(source, "dit lijkt geen tekstbestand (binaire inhoud). Sla het op als tekst.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise DocumentError(
+            source, "de tekst is geen geldige UTF-8 (en ook geen Windows-1252). Sla het op als UTF-8."
+        ) from err
+    if _CONTROL_RE.search(text):
+        raise DocumentError(source, "de tekst is geen geldige UTF-8. Sla het op als UTF-8.")
+    return text
+
+
+def _load_pdf(path: Path, source: str) -> list[tuple[int | None, str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not path.read_bytes()[:1024].lstrip().startswith(b"%PDF"):
+        raise DocumentError(source, "dit is geen geldig PDF-bestand (de PDF-kop ontbreekt).")
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            # An owner password alone (empty user password) still lets everyone read the text.
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported encryption
+                opened = 0
+            if not opened:
+                raise DocumentError(
+                    source, "de PDF is beveiligd met een wachtwoord. Sla een onbeveiligde kopie op."
+                )
+        pages = [(number, page.extract_text() or "") for number, page in enumerate(reader.pages, start=1)]
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as err:
+        raise DocumentError(source, f"de PDF kan niet gelezen worden ({type(err).__name__}).") from err
+    if not any(text.strip() for _, text in pages):
+        raise DocumentError(
+            source,
+            "de PDF bevat geen tekst (alleen afbeeldingen?). Laat er eerst tekstherkenning (OCR) op los.",
+        )
+    return pages
+
+
+def _load_docx(path: Path, source: str) -> str:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise DocumentError(source, "dit is geen geldig Word-bestand (.docx).") from err
+    blocks: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(_docx_paragraph(item))
+        elif isinstance(item, Table):
+            for row in item.rows:
+                cells = [" ".join(c.text.split()) for c in row.cells]
+                blocks.append(" | ".join(dict.fromkeys(c for c in cells if c)))
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _docx_paragraph(paragraph) -> str:
+    text = paragraph.text.strip()
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    match = re.match(r"(?:Heading|Kop)\s*(\d)", style, re.IGNORECASE)
+    if text and match:
+        return "#" * min(int(match.group(1)), 6) + " " + " ".join(text.split())
+    if text and style.lower() == "title":
+        return "# " + " ".join(text.split())
+    if text and style.lower().startswith(("list", "lijst")):
+        return "- " + text
+    return text
+
+
+def _html_to_text(html: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    tree = HTMLParser(html)
+    for node in tree.css(", ".join(_HTML_DROP)):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    out: list[str] = []
+    _walk(root, out)
+    text = "".join(out)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _walk(node, out: list[str]) -> None:
+    """Text of a node, with headings as '#' lines, list items as '- ' lines and blocks as paragraphs."""
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.append(re.sub(r"\s+", " ", child.text_content or ""))
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            title = " ".join(child.text(deep=True).split())
+            if title:
+                out.append(f"\n\n{'#' * int(tag[1])} {title}\n\n")
+        elif tag == "li":
+            out.append("\n- ")
+            _walk(child, out)
+            out.append("\n")
+        elif tag == "br":
+            out.append("\n")
+        elif tag in ("td", "th"):
+            _walk(child, out)
+            out.append(" | ")
+        elif tag in _HTML_BLOCKS:
+            out.append("\n\n")
+            _walk(child, out)
+            out.append("\n\n")
+        elif tag not in ("-comment",):
+            _walk(child, out)
