@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,13 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return x
 
 
+# Rows of the feed-forward processed at once: 128 x 1536 float32 = 0.8 MB, inside a 1 MB L2 cache.
+_FFN_ROWS = 128
+
+
+_WORKERS = min(len(os.sched_getaffinity(0)), 8)
+
+
 class MiniLM:
     """BERT encoder + mean pooling + L2 normalisation, in numpy. Same output as sentence-transformers."""
 
@@ -170,40 +178,47 @@ class MiniLM:
         except KeyError as err:
             raise UnsupportedModel(f"gewicht {err} ontbreekt") from err
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """ids, mask: (B, L) -> pooled, normalised (B, hidden)."""
-        b, n = ids.shape
-        h, d = self.cfg.heads, self.cfg.hidden // self.cfg.heads
-        eps = self.cfg.eps
-        x = self._word[ids] + self._pos[:n] + self._type0
-        x = _layer_norm(x.reshape(b * n, -1), *self._emb_ln, eps)
-        # Additive attention mask: padded keys get a large negative score (as transformers' finfo.min).
-        bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e30).astype(np.float32)
+    def _forward(self, seqs: list[list[int]]) -> np.ndarray:
+        """Token ids of several texts -> pooled, normalised (len(seqs), hidden).
+
+        The texts are packed end to end without padding: the dense layers see only real tokens and
+        attention runs per text over its own slice, so no mask is needed and no work is wasted on pads.
+        The feed-forward runs in row blocks so its (rows, 4*hidden) intermediate stays in the CPU cache
+        while GELU makes its ~15 elementwise passes over it (measured: ~2x faster GELU than one big array).
+        """
+        h, d, eps = self.cfg.heads, self.cfg.hidden // self.cfg.heads, self.cfg.eps
+        lengths = [len(q) for q in seqs]
+        bounds = np.cumsum([0, *lengths])
+        ids = np.fromiter((t for q in seqs for t in q), np.int64, count=int(bounds[-1]))
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = self._word[ids] + self._pos[positions] + self._type0
+        x = _layer_norm(x, *self._emb_ln, eps)
         scale = np.float32(1.0 / math.sqrt(d))
+        ctx = np.empty_like(x)
         for qkv_w, qkv_b, o_w, o_b, ln1_w, ln1_b, i_w, i_b, f_w, f_b, ln2_w, ln2_b in self._layers:
             qkv = x @ qkv_w
             qkv += qkv_b
-            qkv = qkv.reshape(b, n, 3, h, d).transpose(2, 0, 3, 1, 4)  # (3, B, H, L, d)
-            q, k, v = qkv[0] * scale, qkv[1], qkv[2]
-            s = q @ k.transpose(0, 1, 3, 2)  # (B, H, L, L)
-            s += bias
-            s -= s.max(-1, keepdims=True)
-            np.exp(s, out=s)
-            s /= s.sum(-1, keepdims=True)
-            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b * n, h * d)
+            for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+                n = stop - start
+                q, k, v = qkv[start:stop].reshape(n, 3, h, d).transpose(1, 2, 0, 3)  # each (H, n, d)
+                s = (q * scale) @ k.transpose(0, 2, 1)  # (H, n, n)
+                s -= s.max(-1, keepdims=True)
+                np.exp(s, out=s)
+                s /= s.sum(-1, keepdims=True)
+                ctx[start:stop] = (s @ v).transpose(1, 0, 2).reshape(n, h * d)
             a = ctx @ o_w
             a += o_b
             a += x
             x = _layer_norm(a, ln1_w, ln1_b, eps)
-            f = x @ i_w
-            f += i_b
-            f = _gelu(f) @ f_w
-            f += f_b
-            f += x
-            x = _layer_norm(f, ln2_w, ln2_b, eps)
-        x = x.reshape(b, n, -1)
-        m = mask[:, :, None].astype(np.float32)
-        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+            out = np.empty_like(x)
+            for r in range(0, len(x), _FFN_ROWS):
+                f = x[r : r + _FFN_ROWS] @ i_w
+                f += i_b
+                np.matmul(_gelu(f), f_w, out=out[r : r + _FFN_ROWS])
+            out += f_b
+            out += x
+            x = _layer_norm(out, ln2_w, ln2_b, eps)
+        pooled = np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lengths, np.float32)[:, None]
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
@@ -211,18 +226,24 @@ class MiniLM:
         """Embed texts: float32, L2-normalised, shape (len(texts), hidden)."""
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        encs = self._tok.encode_batch(list(texts))
-        # Sorted by length so each batch pads little (as sentence-transformers does).
-        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
-        out = np.empty((len(encs), self.dim), np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            n = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), n), np.int64)
-            mask = np.zeros((len(idx), n), np.int64)
-            for row, i in enumerate(idx):
-                e = encs[i].ids
-                ids[row, : len(e)] = e
-                mask[row, : len(e)] = 1
-            out[idx] = self._forward(ids, mask)
-        return out
+        seqs = [e.ids for e in self._tok.encode_batch(list(texts))]
+        if len(seqs) == 1 or _WORKERS == 1:
+            return (
+                self._forward(seqs)
+                if len(seqs) <= batch_size
+                else np.concatenate(
+                    [self._forward(seqs[i : i + batch_size]) for i in range(0, len(seqs), batch_size)]
+                )
+            )
+        # Many texts: one worker thread per core, each with single-threaded BLAS, on its own slice.
+        # numpy's elementwise passes (GELU, softmax, LayerNorm: ~40 % of the time) use one core only;
+        # this way they use all of them. Measured on 2 cores, 256-token passages: 19.8/s versus 16.0/s
+        # with 2-thread BLAS in one thread, and 6.8/s if both threads keep 2-thread BLAS (oversubscribed).
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_limits
+
+        size = max(1, min(batch_size, -(-len(seqs) // _WORKERS)))
+        slices = [seqs[i : i + size] for i in range(0, len(seqs), size)]
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(_WORKERS) as pool:
+            return np.concatenate(list(pool.map(self._forward, slices)))
