@@ -46,6 +46,8 @@ _COORDIN_RE = re.compile(r"([cC]o)(?:d[éèe]?|[éèô])(rdin)")
 # 'ë' read as 'é' after a vowel inside a word (cliént, financiéle, creéren, strategieén); word-final é
 # (accent of emphasis, "dié") and "één" (é after é) are left alone.
 _TREMA_RE = re.compile(r"(?<=[aeio])é(?=[a-z])")
+# French loans end in "-ière(s)" (barrières, carrière); the OCR turns that grave accent into 'é' too.
+_FRENCH_IERE_RE = re.compile(r"(?<=\w)iére(?=s?\b)")
 # A stray digit inside a dotted abbreviation: "o0.a." -> "o.a.".
 _ABBR_DIGIT_RE = re.compile(r"\b([a-z])\d+(?=\.[a-z]\.)")
 # A word after a sentence start (paragraph start, ". ", opening quote/bracket, list marker).
@@ -63,6 +65,7 @@ def clean_text(text: str) -> str:
 def repair_words(paragraph: str) -> str:
     """Apply the word-level OCR rules to one paragraph."""
     paragraph = _COORDIN_RE.sub(r"\1ö\2", paragraph)
+    paragraph = _FRENCH_IERE_RE.sub("ière", paragraph)
     paragraph = _TREMA_RE.sub("ë", paragraph)
     paragraph = _ABBR_DIGIT_RE.sub(r"\1", paragraph)
     return _SENTENCE_START_L_RE.sub(_capital_i, paragraph)
