@@ -1,0 +1,326 @@
+"""Turning answers into safe page text: escaped markdown for the chat, HTML for the meldpunt header.
+
+Pure functions, no Gradio. Every piece of document or question text passes through `escape_text`
+(HTML-escaped, markdown links/images/emphasis neutralised) before it reaches the page, so a passage or
+question containing `<script>` or `![x](http://…)` shows as text and never loads or runs anything.
+Also here: redaction of phone numbers, e-mail addresses and BSN-like numbers for stored feedback.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+import unicodedata
+
+from assistant.types import Answer, Citation, Meldpunt
+
+# Markdown punctuation that can start a link, image, emphasis, code span, strike-through or table cell.
+# Kept to the few that matter, so a copied answer stays readable: "(ESSM)" needs no escaping, since no
+# link or image can form once "[" is escaped. `<`, `>` and `&` become entities, so no raw HTML. Bare URLs
+# may still show as links (the browser only follows them on a click; nothing is loaded).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
+# Block markers at the start of a line (headings, list items, numbered lists, setext underlines).
+_LINE_START = re.compile(r"^(\s*)(#|-|\+|=|\d+(?=\.))", re.MULTILINE)
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def escape_text(text: str) -> str:
+    """Text from a document or a user as inert markdown: shows literally, renders no HTML, link or image."""
+    text = html.escape(text or "", quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match) -> str:
+    # A backslash only escapes punctuation: "2024." becomes "2024\." (not "\2024.").
+    marker = m.group(2)
+    return m.group(1) + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
+
+
+def escape_html(text: str) -> str:
+    """Text for an HTML attribute or element (the header, the Dossier tab)."""
+    return html.escape(text or "", quote=True)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+# ---------------------------------------------------------------- answers
+
+
+def format_question(question: str) -> str:
+    """The officer's question as shown in the chat (escaped, line breaks kept)."""
+    return escape_text(question.strip())
+
+
+def format_answer_text(answer_md: str) -> str:
+    """The answer text with its [n] markers kept as they are (plain, copyable); everything else inert.
+
+    The answer is built from document sentences, so it is escaped like them; only the assistant's
+    own markup that is safe is given back: list bullets, bold (**…**) and the [n] markers.
+    """
+    out = []
+    for line in (answer_md or "").splitlines():
+        bullet = re.match(r"^(\s*)([-*•])\s+", line)
+        body = line[bullet.end() :] if bullet else line
+        parts = re.split(r"(\*\*[^*\n]+\*\*)", body)
+        rendered = []
+        for part in parts:
+            if part.startswith("**") and part.endswith("**") and len(part) > 4:
+                rendered.append("**" + _with_markers(part[2:-2]) + "**")
+            else:
+                rendered.append(_with_markers(part))
+        text = "".join(rendered)
+        out.append(f"{bullet.group(1)}- {text}" if bullet else text)
+    return "\n".join(out)
+
+
+def _with_markers(text: str) -> str:
+    pieces = _MARKER.split(text)
+    # split gives [text, n, text, n, ...]: odd positions are marker numbers.
+    return "".join(
+        escape_text(p) if i % 2 == 0 else f"[{int(p)}]" for i, p in enumerate(pieces)
+    )
+
+
+def highlight_passage(text: str, highlight: str) -> str:
+    """The passage, escaped, with the supporting sentence wrapped in <mark> (found ignoring whitespace)."""
+    start, end = _find_loose(text, highlight)
+    if start < 0:
+        return escape_text(text)
+    before, hit, after = text[:start], text[start:end], text[end:]
+    return f"{escape_text(before)}<mark>{escape_text(hit)}</mark>{escape_text(after)}"
+
+
+def _find_loose(text: str, needle: str) -> tuple[int, int]:
+    """Position of `needle` in `text` where any run of whitespace matches any other; (-1, -1) if absent."""
+    words = (needle or "").split()
+    if not words:
+        return -1, -1
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text or "")
+    if not m:
+        m = re.search(pattern, text or "", re.IGNORECASE)
+    return (m.start(), m.end()) if m else (-1, -1)
+
+
+def format_source(c: Citation) -> str:
+    """One source: marker, section path and file, the highlighted sentence, the whole passage folded."""
+    head = f"**[{c.n}] {escape_text(c.section)}** · {escape_text(c.source)}"
+    passage = highlight_passage(c.text, c.highlight)
+    if c.highlight and _find_loose(c.text, c.highlight)[0] >= 0:
+        quote = "> <mark>" + escape_text(_plain(c.highlight)) + "</mark>"
+        return (
+            f"{head}\n\n{quote}\n\n"
+            f"<details><summary>Hele passage [{c.n}]</summary>\n\n{_quote_block(passage)}\n\n</details>"
+        )
+    return f"{head}\n\n{_quote_block(passage)}"
+
+
+def _quote_block(md: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in md.splitlines())
+
+
+def meldpunt_markdown(m: Meldpunt) -> str:
+    """The meldpunt card inside an answer: name, clickable number, hours, open or closed now."""
+    anon = " · anoniem melden kan" if m.anonymous else ""
+    status = m.status or ("nu bereikbaar" if m.open_now else "nu gesloten")
+    return (
+        f"> 📞 **{escape_text(m.name)}**: [{escape_text(m.phone)}]({tel_href(m.phone)})  \n"
+        f"> {escape_text(m.hours)}{anon}  \n"
+        f"> **{escape_text(status)}**"
+    )
+
+
+OUT_OF_SCOPE_TEXT = "Dat staat niet in het dossier."
+
+
+def format_answer(answer: Answer) -> str:
+    """The whole assistant message: meldpunt card first when situational, answer, then the sources."""
+    blocks: list[str] = []
+    if answer.situational and answer.meldpunt is not None:
+        blocks.append(meldpunt_markdown(answer.meldpunt))
+    text = _strip_card_lines(answer)
+    if answer.out_of_scope:
+        # Said plainly, in the same words every time; no passages, so nothing looks like an answer.
+        blocks.append(f"**{OUT_OF_SCOPE_TEXT}**")
+        text = text.replace(OUT_OF_SCOPE_TEXT, "").strip()
+    if text:
+        blocks.append(format_answer_text(text))
+    if answer.citations and not answer.out_of_scope:
+        blocks.append("**Bronnen**")
+        blocks.extend(format_source(c) for c in answer.citations)
+    return "\n\n".join(blocks)
+
+
+def _strip_card_lines(answer: Answer) -> str:
+    """The answer without the card's own lines, when the card is shown above it already."""
+    if not (answer.situational and answer.meldpunt):
+        return answer.answer
+    kept = [
+        line
+        for line in answer.answer.splitlines()
+        if not (answer.meldpunt.phone in line and line.lstrip().startswith("Bel "))
+        and not line.lstrip().startswith("Status: ")
+    ]
+    return "\n".join(kept).strip()
+
+
+def cited_sections(answer: Answer) -> list[str]:
+    """The distinct section paths of an answer's citations, in citation order."""
+    seen: dict[str, None] = {}
+    for c in answer.citations:
+        seen.setdefault(c.section, None)
+    return list(seen)
+
+
+# ---------------------------------------------------------------- header and dossier tab
+
+# Colours of the header card, checked for WCAG AA contrast (4.5:1) in the tests.
+COLORS = {
+    "text": "#1f2937",
+    "muted": "#374151",
+    "background": "#ffffff",
+    "card": "#eff6ff",
+    "card_border": "#1d4ed8",
+    "link": "#1d4ed8",
+    "open_text": "#14532d",
+    "open_background": "#dcfce7",
+    "closed_text": "#7f1d1d",
+    "closed_background": "#fee2e2",
+    "mark": "#fde68a",
+}
+# (foreground, background) pairs that carry text; each must reach 4.5:1.
+TEXT_PAIRS = [
+    ("text", "background"),
+    ("muted", "background"),
+    ("text", "card"),
+    ("link", "card"),
+    ("open_text", "open_background"),
+    ("closed_text", "closed_background"),
+    ("text", "mark"),
+]
+
+PAGE_CSS = string.Template("""
+.dossier-header { display: flex; flex-wrap: wrap; gap: 10px 24px; align-items: center;
+  justify-content: space-between; padding: 4px 2px 6px; }
+.dossier-header h1 { font-size: 1.55rem; line-height: 1.2; margin: 0; color: $text; }
+.dark .dossier-header h1 { color: #f3f4f6; }
+.dh-title p { margin: 4px 0 0; color: $muted; }
+.dark .dh-title p { color: #d1d5db; }
+.meldpunt { border: 2px solid $card_border; border-radius: 12px; padding: 10px 16px; background: $card;
+  color: $text; min-width: 270px; }
+.mp-name { font-weight: 600; }
+.mp-phone { display: inline-block; font-size: 1.6rem; font-weight: 700; color: $link;
+  text-decoration: underline; text-underline-offset: 3px; margin: 2px 0; }
+.mp-phone:focus-visible { outline: 3px solid $card_border; outline-offset: 2px; }
+.mp-hours { color: $text; }
+.mp-status { display: inline-flex; align-items: center; gap: 6px; margin-top: 6px; padding: 2px 10px;
+  border-radius: 999px; font-weight: 600; }
+.mp-open .mp-status { background: $open_background; color: $open_text; }
+.mp-closed .mp-status { background: $closed_background; color: $closed_text; }
+.mp-dot { width: 10px; height: 10px; border-radius: 50%; background: currentColor; display: inline-block; }
+#gesprek mark { background: $mark; color: $text; padding: 0 2px; border-radius: 2px; }
+#gesprek .message, #gesprek .message-content, #gesprek .md { overflow-wrap: anywhere; }
+#gesprek blockquote { border-left: 4px solid $card_border; margin: 6px 0; padding: 2px 10px; }
+#gesprek details > summary { cursor: pointer; color: $link; }
+.dark #gesprek details > summary { color: #93c5fd; }
+#voorbeelden button { flex: 0 1 auto; min-width: 0; white-space: normal; }
+.dossier-section h2 { font-size: 1.2rem; margin: 0 0 8px; }
+.dossier-section p { margin: 0 0 10px; line-height: 1.55; }
+#inhoud .wrap { flex-direction: column; align-items: stretch; }
+@media (max-width: 640px) {
+  .dossier-header h1 { font-size: 1.25rem; }
+  .meldpunt { width: 100%; min-width: 0; }
+  .mp-phone { font-size: 1.4rem; }
+  #invoer { flex-direction: column; }
+  #invoer > * { width: 100%; min-width: 0 !important; }
+}
+""").substitute(COLORS)
+
+
+def tel_href(phone: str) -> str:
+    """tel: link in international form: '010 - 236 52 56' -> 'tel:+31102365256'."""
+    digits = re.sub(r"[^\d+]", "", phone)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+31" + digits[1:]
+    return "tel:" + digits
+
+
+def meldpunt_header_html(m: Meldpunt) -> str:
+    """The page header: title and the meldpunt at a glance (number as tel: link, hours, open/closed now)."""
+    state = "open" if m.open_now else "closed"
+    status = m.status or ("nu bereikbaar" if m.open_now else "nu gesloten")
+    anon = " · anoniem melden kan" if m.anonymous else ""
+    return (
+        '<div class="dossier-header">'
+        '<div class="dh-title"><h1>Vraagbaak mensenhandel</h1>'
+        "<p>Antwoorden uit het introductiedossier mensenhandel regio Rotterdam, altijd met bron.</p></div>"
+        f'<section class="meldpunt mp-{state}" aria-label="{escape_html(m.name)}">'
+        f'<div class="mp-name">{escape_html(m.name)}</div>'
+        f'<a class="mp-phone" href="{escape_html(tel_href(m.phone))}" '
+        f'aria-label="Bel {escape_html(m.name)}: {escape_html(m.phone)}">{escape_html(m.phone)}</a>'
+        f'<div class="mp-hours">{escape_html(m.hours)}{anon}</div>'
+        f'<div class="mp-status" role="status" aria-live="polite">'
+        f'<span class="mp-dot" aria-hidden="true"></span>{escape_html(status)}</div>'
+        "</section></div>"
+    )
+
+
+def fallback_header_html() -> str:
+    """The header when the meldpunt facts cannot be read: title only, never an empty page."""
+    return (
+        '<div class="dossier-header"><div class="dh-title"><h1>Vraagbaak mensenhandel</h1>'
+        "<p>De gegevens van het meldpunt zijn nu niet te lezen; zie het dossier.</p></div></div>"
+    )
+
+
+def section_html(path: str, text: str) -> str:
+    """One section of the dossier for the Dossier tab: its path as heading, paragraphs escaped."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    body = (
+        "".join(f"<p>{escape_html(p)}</p>" for p in paras) or "<p><em>Deze sectie heeft geen tekst.</em></p>"
+    )
+    title = escape_html(path)
+    return f'<article class="dossier-section" aria-label="{title}"><h2>{title}</h2>{body}</article>'
+
+
+def contrast_ratio(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def lum(hex_colour: str) -> float:
+        rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# ---------------------------------------------------------------- redaction
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d){10}\b", re.IGNORECASE)
+# 9 to 14 digits, optionally grouped by spaces, dots, dashes, slashes or brackets: BSN (9 digits,
+# "123.456.789") and phone numbers ("06-12345678", "+31 6 1234 5678", "010 - 236 52 56").
+_NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ \t.\-/()]{0,3}\d){8,13}(?![\d])")
+
+
+def redact(text: str) -> str:
+    """Replace e-mail addresses, IBANs, phone numbers and BSN-like numbers by a placeholder."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _EMAIL.sub("[e-mailadres]", text)
+    text = _IBAN.sub("[rekeningnummer]", text)
+
+    def number(m: re.Match) -> str:
+        raw = m.group(0)
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) == 9 and not raw.startswith(("+", "00")):
+            return "[BSN]"
+        return "[telefoonnummer]"
+
+    return _NUMBER.sub(number, text)
