@@ -1,0 +1,551 @@
+"""The chat page for officers: a Gradio front on `assistant`, and the `dossier serve` command.
+
+Thin on purpose: it builds the page, calls the assistant and formats with `assistant.present`; no
+retrieval here. Everything reaches the page escaped. Errors of the project (`DossierError`) become a
+short Dutch `gr.Error`; anything else a generic Dutch message, logged without the question text.
+Gradio is imported only when the page is built, so `dossier ingest` and `dossier ask` start fast.
+"""
+
+import argparse
+import dataclasses
+import ipaddress
+import logging
+import math
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.types import Answer
+from ingest.errors import DossierError, IndexMissing, SettingsError
+
+# Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+log = logging.getLogger("dossier.ui")
+
+EXAMPLES = [
+    "Waar meld ik arbeidsuitbuiting?",
+    "Wat zijn signalen van mensenhandel?",
+    "Wat is het verschil tussen mensensmokkel en mensenhandel?",
+    "Ik vermoed uitbuiting bij een inwoner, wat moet ik doen?",
+]
+GENERIC_ERROR = (
+    "Er ging iets mis bij het beantwoorden. Probeer het nog eens; blijft het misgaan, "
+    "meld het dan bij de beheerder van de vraagbaak."
+)
+MAX_BODY_BYTES = 256 * 1024
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+CSS_PATH = Path(__file__).with_name("ui.css")
+
+
+@dataclass
+class Conversation:
+    """One browser tab's conversation, kept on the server (gr.State), never sent back by the page."""
+
+    history: list[dict] = field(default_factory=list)  # clean {"role","content"} for assistant.ask
+    display: list[dict] = field(default_factory=list)  # the escaped messages the chat shows
+    answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its Answer
+    last: Answer | None = None
+    rated: object | None = None  # the FeedbackEntry a comment will refer to
+
+
+# ---------------------------------------------------------------- guards (no Gradio needed)
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and 'localhost': addresses only this machine can reach."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_auth(settings, host: str) -> list[tuple[str, str]] | None:
+    """The page's user/password pairs; refuses a non-loopback address without them (SettingsError)."""
+    pairs: list[tuple[str, str]] = []
+    if settings.auth_user or settings.auth_password:
+        if not (settings.auth_user and settings.auth_password):
+            raise SettingsError(
+                "Stel zowel DOSSIER_AUTH_USER als DOSSIER_AUTH_PASSWORD in (nu is er maar één van beide)."
+            )
+        pairs.append((settings.auth_user, settings.auth_password))
+    if settings.auth_file:
+        pairs.extend(_read_auth_file(Path(settings.auth_file)))
+    if not pairs and not is_loopback(host):
+        raise SettingsError(
+            f"Weigering: luisteren op {host} zonder wachtwoord maakt de vraagbaak bereikbaar voor anderen "
+            "in het netwerk. Stel DOSSIER_AUTH_USER en DOSSIER_AUTH_PASSWORD in (of DOSSIER_AUTH_FILE "
+            "met regels gebruiker:wachtwoord), of laat --host weg (dan alleen 127.0.0.1)."
+        )
+    return pairs or None
+
+
+def _read_auth_file(path: Path) -> list[tuple[str, str]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise SettingsError(f"Kan het wachtwoordbestand {path} niet lezen ({err.strerror}).") from err
+    pairs = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not (sep and user.strip() and password):
+            raise SettingsError(f"{path}, regel {number}: verwacht 'gebruiker:wachtwoord'.")
+        pairs.append((user.strip(), password))
+    if not pairs:
+        raise SettingsError(f"{path} bevat geen regels 'gebruiker:wachtwoord'.")
+    return pairs
+
+
+def check_question(question: str | None, max_chars: int) -> str:
+    """The question stripped; empty or too long raises QuestionError saying what to do."""
+    from ingest.errors import QuestionError
+
+    text = (question or "").strip()
+    if not text:
+        raise QuestionError("Typ eerst een vraag over het dossier.")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"Uw vraag is {len(text)} tekens lang; het maximum is {max_chars}. Maak de vraag korter."
+        )
+    return text
+
+
+def client_key(request) -> str:
+    """Who counts for the rate limit: the logged-in user, else the client's address."""
+    user = getattr(request, "username", None)
+    if user:
+        return f"user:{user}"
+    client = getattr(request, "client", None)
+    return f"ip:{getattr(client, 'host', None) or 'onbekend'}"
+
+
+def log_unexpected(err: BaseException, question: str | None, settings) -> None:
+    """Log an unexpected error: where it happened; the question text only if log_questions is on."""
+    if settings.log_questions:
+        log.error("Onverwachte fout bij vraag %r", question, exc_info=err)
+        return
+    # The message of an exception can quote its input, so only its type and the code path are logged.
+    frames = traceback.extract_tb(err.__traceback__)
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames[-6:]))
+    log.error("Onverwachte fout %s (%s)", type(err).__name__, where)
+
+
+# ---------------------------------------------------------------- the page
+
+
+def build_page(assistant, settings):
+    """The Gradio Blocks of the page, wired to `assistant` (anything with ask/sections/section_text/...)."""
+    import gradio as gr
+
+    from assistant import present
+    from assistant.feedback import FeedbackStore
+    from assistant.ratelimit import RateLimiter
+
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    store = FeedbackStore.from_settings(settings)
+
+    def header() -> str:
+        try:
+            return present.meldpunt_header_html(assistant.meldpunt_now())
+        except Exception as err:  # the header must never take the page down
+            log_unexpected(err, None, settings)
+            return present.fallback_header_html()
+
+    def notice(message: str, title: str = "Let op"):
+        return gr.Error(message, title=title, print_exception=False)
+
+    def fail(err: BaseException, question: str | None = None):
+        if isinstance(err, gr.Error):
+            return err
+        if isinstance(err, DossierError):
+            return gr.Error(present.escape_html(str(err)), title="Let op", print_exception=False)
+        log_unexpected(err, question, settings)
+        return gr.Error(GENERIC_ERROR, title="Fout", print_exception=False)
+
+    def ask(question: str, conv: Conversation, request: gr.Request):
+        """Answer one question (with the conversation so far); returns the answer as a dict."""
+        try:
+            text = check_question(question, settings.max_question_chars)
+            wait = limiter.hit(client_key(request))
+            if wait:
+                limit = settings.rate_limit_per_minute
+                raise notice(
+                    f"U stelt veel vragen kort na elkaar (maximaal {limit} per minuut). "
+                    f"Probeer het over {math.ceil(wait)} seconden opnieuw.",
+                    title="Even wachten",
+                )
+            answer = assistant.ask(text, list(conv.history))
+        except Exception as err:
+            raise fail(err, question) from None
+        conv.history += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.answer}]
+        conv.display.append({"role": "user", "content": present.format_question(text)})
+        conv.display.append({"role": "assistant", "content": present.format_answer(answer)})
+        conv.answers[len(conv.display) - 1] = answer
+        conv.last = answer
+        payload = dataclasses.asdict(answer)
+        payload["markdown"] = present.format_answer(answer)
+        return payload, conv
+
+    def show(conv: Conversation):
+        sections = present.cited_sections(conv.last) if conv.last else []
+        return (
+            list(conv.display),
+            "",
+            header(),
+            gr.update(choices=sections, value=sections[0] if sections else None, interactive=bool(sections)),
+            gr.update(interactive=bool(sections)),
+            gr.update(visible=False),
+            "",
+        )
+
+    def new_conversation():
+        return Conversation(), *show(Conversation())
+
+    def on_like(conv: Conversation, data: gr.LikeData):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        answer = conv.answers.get(index)
+        if answer is None:
+            return conv, gr.update(), gr.update()
+        rating = {True: "up", False: "down"}.get(data.liked, "withdrawn")
+        try:
+            conv.rated = store.rate(answer, rating)
+        except Exception as err:
+            raise fail(err) from None
+        if rating == "withdrawn":
+            return conv, "Uw beoordeling is ingetrokken.", gr.update(visible=False)
+        thanks = "Dank u voor uw beoordeling. Wilt u er iets bij zeggen? (optioneel)"
+        return conv, thanks, gr.update(visible=True)
+
+    def on_comment(text: str, conv: Conversation):
+        if not (text or "").strip():
+            raise gr.Error(
+                "Typ eerst een opmerking, of sluit dit veld.", title="Let op", print_exception=False
+            )
+        if conv.rated is None:
+            raise notice("Beoordeel eerst een antwoord met duim omhoog of omlaag.")
+        try:
+            store.comment(conv.rated, text[: settings.max_question_chars])
+        except Exception as err:
+            raise fail(err) from None
+        return (
+            "",
+            "Dank u, uw opmerking is opgeslagen (zonder telefoonnummers, e-mailadressen of BSN).",
+            gr.update(visible=False),
+        )
+
+    def show_section(path: str | None) -> str:
+        if not path:
+            return "<p>Kies een hoofdstuk uit de inhoudsopgave.</p>"
+        try:
+            return present.section_html(path, assistant.section_text(path))
+        except Exception as err:
+            raise fail(err) from None
+
+    def open_in_dossier(path: str | None):
+        if not path:
+            raise gr.Error(
+                "Dit antwoord heeft geen bron om te openen.", title="Let op", print_exception=False
+            )
+        return gr.Tabs(selected="dossier"), gr.update(value=path), show_section(path)
+
+    try:
+        sections = list(assistant.sections())
+    except Exception as err:
+        log_unexpected(err, None, settings)
+        sections = []
+
+    with gr.Blocks(title="Vraagbaak mensenhandel", analytics_enabled=False) as page:
+        conv = gr.State(Conversation())
+        head = gr.HTML(header, elem_id="kop", padding=False, container=False)
+        with gr.Tabs(elem_id="tabs") as tabs:
+            with gr.Tab("Vragen", id="vragen", elem_id="tab-vragen"):
+                chat = gr.Chatbot(
+                    label="Gesprek",
+                    elem_id="gesprek",
+                    height="62vh",
+                    min_height=320,
+                    buttons=["copy"],
+                    latex_delimiters=[],
+                    sanitize_html=True,
+                    render_markdown=True,
+                    allow_tags=False,
+                    line_breaks=True,
+                    layout="bubble",
+                    placeholder="**Stel een vraag over het dossier.** Elk antwoord komt letterlijk uit het "
+                    "dossier, met de bron erbij. Staat het er niet in, dan zeggen we dat.",
+                    feedback_options=("Like", "Dislike"),
+                )
+                with gr.Row(equal_height=True, elem_id="invoer"):
+                    question = gr.Textbox(
+                        label="Uw vraag",
+                        placeholder="Bijvoorbeeld: Waar meld ik arbeidsuitbuiting?",
+                        lines=2,
+                        max_lines=6,
+                        max_length=settings.max_question_chars,
+                        elem_id="vraag",
+                        scale=5,
+                        autofocus=True,
+                    )
+                    with gr.Column(scale=1, min_width=140):
+                        send = gr.Button("Vraag stellen", variant="primary", elem_id="verstuur")
+                        new = gr.Button("Nieuw gesprek", variant="secondary", elem_id="nieuw")
+                with gr.Group(visible=False, elem_id="feedback") as feedback_box:
+                    comment = gr.Textbox(
+                        label="Opmerking bij uw beoordeling (optioneel; zet er geen namen of nummers in)",
+                        lines=2,
+                        max_length=settings.max_question_chars,
+                        elem_id="opmerking",
+                    )
+                    send_comment = gr.Button("Opmerking versturen", size="sm", elem_id="verstuur-opmerking")
+                feedback_note = gr.Markdown("", elem_id="feedback-melding")
+                gr.Markdown("**Voorbeeldvragen** — klik om te stellen:", elem_id="voorbeelden-kop")
+                with gr.Row(elem_id="voorbeelden"):
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
+                with gr.Row(equal_height=True, elem_id="bronnen-openen"):
+                    cited = gr.Dropdown(
+                        label="Bron van het laatste antwoord openen in het dossier",
+                        choices=[],
+                        interactive=False,
+                        elem_id="bron-kiezen",
+                        scale=4,
+                    )
+                    open_btn = gr.Button(
+                        "Open in dossier", interactive=False, elem_id="open-in-dossier", scale=1
+                    )
+            with gr.Tab("Dossier", id="dossier", elem_id="tab-dossier"):
+                gr.Markdown(
+                    "Lees het introductiedossier per hoofdstuk: kies een hoofdstuk in de inhoudsopgave."
+                )
+                with gr.Row():
+                    toc = gr.Radio(
+                        choices=sections,
+                        value=sections[0] if sections else None,
+                        label="Inhoudsopgave",
+                        elem_id="inhoud",
+                        scale=1,
+                    )
+                    section_view = gr.HTML(
+                        (lambda: show_section(sections[0]))
+                        if sections
+                        else "<p>Geen hoofdstukken gevonden.</p>",
+                        elem_id="hoofdstuk",
+                        scale=2,
+                    )
+        answer_json = gr.JSON(visible=False)
+        timer = gr.Timer(60)
+
+        outputs_show = [chat, question, head, cited, open_btn, feedback_box, feedback_note]
+
+        def wire(trigger, api_name: str | None):
+            visibility = "public" if api_name else "private"
+            return trigger(
+                ask,
+                [question, conv],
+                [answer_json, conv],
+                api_name=api_name,
+                api_description="Stel een vraag; geeft het antwoord met bronnen en de meldpuntkaart.",
+                api_visibility=visibility,
+                show_progress="minimal",
+                show_progress_on=[chat],
+            ).success(show, [conv], outputs_show, api_visibility="private", show_progress="hidden")
+
+        wire(question.submit, "ask")
+        wire(send.click, None)
+        for button, text in zip(example_buttons, EXAMPLES, strict=True):
+            wire(
+                button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).success,
+                None,
+            )
+        new.click(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
+        chat.like(on_like, [conv], [conv, feedback_note, feedback_box], api_visibility="private")
+        send_comment.click(
+            on_comment, [comment, conv], [comment, feedback_note, feedback_box], api_visibility="private"
+        )
+        toc.change(show_section, [toc], [section_view], api_visibility="private")
+        open_btn.click(open_in_dossier, [cited], [tabs, toc, section_view], api_visibility="private")
+        timer.tick(header, None, head, api_visibility="private", show_progress="hidden", queue=False)
+    return page
+
+
+# ---------------------------------------------------------------- serving
+
+# Nothing from elsewhere: even if a passage slipped through unescaped, the browser would refuse to
+# fetch an image, font or script from another host, or send data to one.
+# gr.HTML compiles its template with new Function(), hence unsafe-eval; no host other than this one.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob: data:; "
+    "worker-src 'self' blob:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+]
+
+
+class GuardMiddleware:
+    """ASGI middleware: refuses request bodies over `max_body` bytes and adds the security headers."""
+
+    def __init__(self, app, max_body: int = MAX_BODY_BYTES):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await _refuse(send, 413, "Verzoek te groot.")
+        if length is None:
+            # A body without Content-Length (chunked): read it here, bounded, then hand it on whole.
+            body, more = b"", True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > self.max_body:
+                    return await _refuse(send, 413, "Verzoek te groot.")
+            replayed, upstream = False, receive
+
+            async def receive_again():
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await upstream()  # later: the disconnect a streaming response waits for
+
+            receive = receive_again
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse(send, status: int, text: str) -> None:
+    body = text.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})
+
+
+def make_theme():
+    """Default theme with system fonts (nothing fetched) and AA-contrast buttons."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        primary_hue="blue", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS
+    ).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white",
+        button_primary_border_color="*primary_700",
+        body_text_color_subdued="*neutral_600",
+        input_placeholder_color="*neutral_500",
+    )
+
+
+def launch(page, settings, host: str, port: int, auth):
+    """Start the server in the background: queue with a concurrency limit, no share link, no extras."""
+    from starlette.middleware import Middleware
+
+    from assistant import present
+
+    page.queue(default_concurrency_limit=settings.concurrency_limit, max_size=64)
+    try:
+        return page.launch(
+            server_name=host,
+            server_port=port,
+            auth=auth,
+            auth_message="Log in om de vraagbaak mensenhandel te gebruiken.",
+            share=False,
+            prevent_thread_lock=True,
+            quiet=True,
+            show_error=False,
+            max_file_size="100kb",
+            enable_monitoring=False,
+            footer_links=[],
+            run_history=False,  # questions are not kept in the browser's storage
+            mcp_server=False,
+            pwa=False,
+            ssr_mode=False,
+            theme=make_theme(),
+            css=present.PAGE_CSS,
+            app_kwargs={"middleware": [Middleware(GuardMiddleware)]},
+        )
+    except OSError as err:
+        raise SettingsError(
+            f"Kan niet luisteren op {host}:{port} ({err}). Is de poort bezet? Kies een andere met --port."
+        ) from err
+
+
+def load_assistant(settings):
+    """The Assistant with model and index loaded; builds the index first when there is none."""
+    from assistant.core import Assistant
+
+    try:
+        return Assistant(settings)
+    except IndexMissing:
+        print("Er is nog geen index: het dossier wordt nu eerst ingelezen (eenmalig)…", flush=True)
+        from ingest.embed import load_embedder
+        from ingest.store import ingest_corpus
+
+        report = ingest_corpus(settings, load_embedder(settings))
+        print(f"Ingelezen: {report.files} bestand(en), {report.chunks} passages in {report.seconds:.0f} s.")
+        return Assistant(settings)
+
+
+def serve(args, settings) -> int:
+    """`dossier serve`: load the assistant, warm it up, start the page and print its address."""
+    started = time.monotonic()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    auth = resolve_auth(settings, host)  # refuse before anything heavy is loaded
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    print("Vraagbaak starten: model en index laden…", flush=True)
+    assistant = load_assistant(settings)
+    assistant.ask(EXAMPLES[0], [])  # warm-up: the first officer's question is as fast as the rest
+    page = build_page(assistant, settings)
+    launch(page, settings, host, port, auth)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Klaar in {time.monotonic() - started:.1f} s: http://{shown}:{port}", flush=True)
+    if not is_loopback(host):
+        print(f"Luistert op {host}:{port}, met wachtwoord.", flush=True)
+    page.block_thread()
+    return 0
+
+
+def register_serve(sub: argparse._SubParsersAction) -> None:
+    """Add `serve` to the `dossier` command line."""
+    p = sub.add_parser("serve", help="Start de chatpagina (standaard http://127.0.0.1:7860).")
+    p.add_argument("--host", help="Adres (standaard 127.0.0.1; een ander adres vereist een wachtwoord).")
+    p.add_argument("--port", type=int, help="Poort (standaard 7860).")
+    p.set_defaults(handler=serve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console script `dossier`: every subcommand of the layers below, plus `serve`."""
+    from assistant import cli
+
+    return cli.run(argv, register_serve)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
