@@ -1,0 +1,157 @@
+"""`dossier ingest` and `dossier status`: build the index from the corpus folder, and show what it holds."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+
+from ingest.errors import DossierError
+from ingest.settings import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `ingest` and `status` on the `dossier` parser."""
+    p = sub.add_parser(
+        "ingest",
+        help="Bouw of werk de index bij met de documenten in de corpusmap.",
+        description="Leest de documenten in de corpusmap (DOSSIER_CORPUS_DIR) en werkt de index bij. "
+        "Alleen nieuwe of gewijzigde passages worden opnieuw ingebed.",
+    )
+    p.add_argument("--rebuild", action="store_true", help="Bouw de hele index opnieuw op.")
+    p.add_argument("--json", action="store_true", help="Eén JSON-object in plaats van een samenvatting.")
+    p.set_defaults(handler=cmd_ingest)
+
+    s = sub.add_parser("status", help="Laat zien wat er in de index staat.")
+    s.add_argument("--json", action="store_true", help="Druk één JSON-object af.")
+    s.set_defaults(handler=cmd_status)
+
+
+class DeferredEmbedder:
+    """The configured model, loaded with sentence-transformers only once a passage must be embedded.
+
+    The rebuild check needs only the model's name and weights hash, which the light numpy loader gives
+    in well under a second; importing torch + sentence-transformers takes ~8 s. So an ingest with
+    nothing new to embed never pays for it.
+    """
+
+    def __init__(self, settings):
+        from ingest.embed import load_embedder
+
+        light = load_embedder(settings, for_queries=True)
+        self.name = light.name
+        self.weights_sha256 = getattr(light, "weights_sha256", None)
+        self._settings = settings
+        self._real = None
+
+    def _model(self):
+        if self._real is None:
+            from ingest.embed import load_embedder
+
+            self._real = load_embedder(self._settings)
+        return self._real
+
+    @property
+    def dim(self) -> int:
+        return self._model().dim
+
+    def embed_documents(self, texts):
+        return self._model().embed_documents(texts)
+
+    def embed_query(self, text):
+        return self._model().embed_query(text)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def cmd_ingest(args, settings, *, embedder=None) -> int:
+    """Run an ingest; exit code 1 when a file could not be read (the others are indexed)."""
+    from ingest.store import ingest_corpus
+
+    embedder = embedder if embedder is not None else DeferredEmbedder(settings)
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+        from tqdm import tqdm
+
+        progress = functools.partial(tqdm, file=sys.stderr, leave=False, dynamic_ncols=True)
+    report = ingest_corpus(settings, embedder, rebuild=args.rebuild, progress=progress)
+    if args.json:
+        out = {k: v for k, v in report.to_dict().items() if k != "generation"}
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(_summary(report))
+    return 1 if report.skipped else 0
+
+
+def _summary(report) -> str:
+    files = _plural(report.files, "bestand", "bestanden")
+    chunks = _plural(report.chunks, "passage", "passages")
+    if report.embedded == 0 and report.removed == 0 and not report.rebuilt_because:
+        lines = [f"De index was al bij: {files}, {chunks}; niets nieuw ingebed ({report.seconds:.1f} s)."]
+    else:
+        lines = [
+            f"Index bijgewerkt in {report.seconds:.1f} s: {files}, {chunks} "
+            f"({report.embedded} nieuw ingebed, {report.removed} verwijderd)."
+        ]
+    if report.rebuilt_because:
+        lines.append(f"Helemaal opnieuw opgebouwd: {report.rebuilt_because}.")
+    if report.skipped:
+        lines.append(f"Niet gelezen ({len(report.skipped)}):")
+        lines += [f"  - {s['path']}: {s['reason']}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def cmd_status(args, settings) -> int:
+    """Print what the current index holds."""
+    from ingest.store import Index
+
+    index = Index.open(settings)
+    try:
+        m = index.manifest
+        status = {
+            "chunks": len(index.chunks),
+            "sources": list(m.get("sources", [])),
+            "sections": index.sections,
+            "model": m.get("model"),
+            "built_at": m.get("built_at"),
+        }
+        if args.json:
+            print(json.dumps(status, ensure_ascii=False))
+            return 0
+        files = m.get("files", {})
+        print(
+            f"Index met {_plural(status['chunks'], 'passage', 'passages')} uit "
+            f"{_plural(len(status['sources']), 'bestand', 'bestanden')}, gebouwd op {status['built_at']} "
+            f"met model {status['model']}."
+        )
+        print("Bronnen:")
+        for source in status["sources"]:
+            print(f"  - {source} ({_plural(files.get(source, {}).get('chunks', 0), 'passage', 'passages')})")
+        print(f"Onderdelen ({len(status['sections'])}):")
+        for section in status["sections"]:
+            print(f"  - {section}")
+        return 0
+    finally:
+        index.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ingest.cli ingest|status`: the same commands without the rest of the application."""
+    parser = argparse.ArgumentParser(prog="python -m ingest.cli")
+    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, Settings()) or 0)
+    except DossierError as err:
+        print(f"dossier: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dossier: afgebroken.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
