@@ -134,7 +134,8 @@ def _units(section: Section, max_chars: int) -> list[_Unit]:
         target = len(paragraph) / math.ceil(len(paragraph) / max_chars)
         piece = ""
         for sentence in split_sentences(paragraph):
-            if piece and (len(piece) + 1 + len(sentence) > max_chars or len(piece) >= target):
+            grown = len(piece) + 1 + len(sentence)
+            if piece and (grown > max_chars or abs(grown - target) > abs(len(piece) - target)):
                 units.append(_Unit(piece, False))
                 piece = sentence
             else:
