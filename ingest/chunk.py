@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ingest.clean import LIST_RE
 from ingest.load import Document
 from ingest.model import Chunk
 from ingest.structure import Section, split_sections
@@ -142,7 +143,26 @@ def _units(section: Section, max_chars: int) -> list[_Unit]:
                 piece = f"{piece} {sentence}" if piece else sentence
         if piece:
             units.append(_Unit(piece, piece.rstrip().endswith(":")))
-    return units
+    return _bind_lists(units, max_chars)
+
+
+def _bind_lists(units: list[_Unit], max_chars: int) -> list[_Unit]:
+    """An intro with all its list items becomes one unit when it fits: a list is answered whole."""
+    out: list[_Unit] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        if units[i].intro:
+            while j < len(units) and LIST_RE.match(units[j].text):
+                j += 1
+        block = units[i:j]
+        if j - i > 1 and _size(block) <= max_chars:
+            out.append(_Unit(PARAGRAPH_SEP.join(u.text for u in block), False))
+            i = j
+        else:
+            out.append(units[i])
+            i += 1
+    return out
 
 
 def pack_section(section: Section, max_chars: int, min_chars: int) -> list[str]:

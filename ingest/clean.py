@@ -87,9 +87,14 @@ def _normalise(text: str) -> str:
     return text
 
 
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,3}\s*(?:(?:/|van|of)\s*\d{1,3})?\s*[-–]?$", re.IGNORECASE
+)
+
+
 def _is_junk(line: str) -> bool:
-    """OCR debris such as '|\\' or a lone bullet: no letter or digit at all."""
-    return not any(ch.isalnum() for ch in line)
+    """OCR debris such as '|\\' or a lone bullet (no letter or digit), or a bare page number."""
+    return not any(ch.isalnum() for ch in line) or bool(_PAGE_NUMBER_RE.match(line))
 
 
 def _strip_closers(line: str) -> str:

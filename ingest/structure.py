@@ -197,16 +197,27 @@ def _layout_paths(items, title):
     entry: str | None = None
     heading: str | None = None  # a title: top level, or nested under the open entry
     lead: str | None = None
+    announced = False
+    parts_left: set[str] = set()  # parts the group's announcement names and that have no title yet
     out = []
     for i, (page, paragraph) in enumerate(items):
         kind = kinds[i]
         if kind == "body" and _is_cue(paragraphs, kinds, i):
             group, entry, heading, lead = group_name(paragraph), None, None, None
+            parts_left = announced_parts(paragraph)
+            announced = bool(parts_left)
         elif kind == "entry":
             entry, heading, lead = heading_name(paragraph), None, None
             continue
         elif kind == "title":
             heading, lead = heading_name(paragraph), None
+            if group and announced:
+                if _adjective_root(heading) in parts_left:
+                    parts_left.discard(_adjective_root(heading))
+                elif not parts_left:
+                    # "... de landelijke, regionale en lokale aanpak" had three parts; a fourth title
+                    # after them is no longer part of that group.
+                    group, entry, announced = None, None, False
             continue
         elif kind == "lead":
             lead = lead_in_name(paragraph)
@@ -216,6 +227,23 @@ def _layout_paths(items, title):
             path = path + (lead,)
         out.append((path, page, paragraph))
     return out
+
+
+def announced_parts(paragraph: str) -> set[str]:
+    """The parts an announcement enumerates ("de landelijke, regionale en lokale aanpak"), as roots."""
+    match = re.search(r"\b(\w+(?:,\s*\w+)+\s+(?:en|of)\s+\w+)\b", paragraph)
+    if not match:
+        return set()
+    return {_adjective_root(w) for w in re.split(r",\s*|\s+(?:en|of)\s+", match.group(1)) if w}
+
+
+def _adjective_root(word: str) -> str:
+    # lokale/Lokaal, regionale/Regionaal, landelijke/Landelijk share this root; several words never match.
+    word = word.lower()
+    if " " in word:
+        return ""
+    word = word[:-1] if word.endswith("e") else word
+    return re.sub(r"([aeou])\1", r"\1", word)
 
 
 def _is_cue(paragraphs, kinds, i) -> bool:

@@ -147,3 +147,11 @@ def test_short_neighbours_merge_within_a_section_only():
 )
 def test_dutch_sentence_splitter(text, expected):
     assert split_sentences(text) == expected
+
+
+def test_a_list_that_fits_stays_whole_with_its_intro():
+    intro = "Afgesproken is dat iedere gemeente:"
+    items = ["- beleid heeft;", "- werkt aan opvang;", "- signaleert;", "- een functionaris heeft."]
+    section = Section(path=("Lokaal",), paragraphs=["Een inleiding van twee zinnen. " * 8, intro, *items])
+    passages = pack_section(section, max_chars=300, min_chars=50)
+    assert PARAGRAPH_SEP.join([intro, *items]) in passages

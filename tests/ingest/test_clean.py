@@ -146,6 +146,22 @@ def test_ocr_junk_lines_are_dropped_and_whitespace_collapsed():
     ]
 
 
+@pytest.mark.parametrize("footer", ["3", "- 3 -", "Pagina 3", "pagina 3 van 12", "3/12"])
+def test_bare_page_numbers_are_dropped(footer):
+    assert paragraphs(f"Einde van de pagina.\n\n{footer}\n\nVolgende pagina.") == [
+        "Einde van de pagina.",
+        "Volgende pagina.",
+    ]
+
+
+def test_numbers_with_words_are_kept():
+    assert paragraphs("Bel 010 236 52 56.\n\n1x per jaar\n\n2024") == [
+        "Bel 010 236 52 56.",
+        "1x per jaar",
+        "2024",
+    ]
+
+
 def test_a_blank_line_inside_a_sentence_is_a_page_break():
     text = (
         f"{PAGE}Dit is een lange zin die over de rand van de pagina doorloopt, vaak\n\ntegen hoge betaling."

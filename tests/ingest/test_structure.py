@@ -8,7 +8,7 @@ import pytest
 
 from ingest.load import Document, load_document
 from ingest.settings import Settings
-from ingest.structure import group_name, split_sections
+from ingest.structure import announced_parts, group_name, split_sections
 
 ROOT = Path(__file__).resolve().parents[2]
 DOSSIER = ROOT / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"
@@ -108,6 +108,17 @@ def test_groups_are_named_from_the_paragraph_announcing_them(sections):
         path_of(sections, "Als aandachtsfunctionaris mensenhandel ben jij")[0] == "Opleidingen en trainingen"
     )
     assert path_of(sections, "is landelijk expert")[-2:] == ("Websites of handige documenten", "Fier")
+
+
+def test_a_group_ends_after_the_parts_its_announcement_names(sections):
+    # "... ingezoomd op de landelijke, regionale en lokale aanpak": three parts, then the roles follow.
+    assert path_of(sections, "Het Interbestuurlijk Programma")[-2:] == ("Aanpak", "Lokaal")
+    assert path_of(sections, "Vanuit het Regionaal Veiligheidsoverleg") == ("Regionale portefeuillehouder",)
+    assert announced_parts("op de landelijke, regionale en lokale aanpak.") == {
+        "landelijk",
+        "regional",
+        "lokal",
+    }
 
 
 def test_group_names_from_cue_phrases():
