@@ -272,6 +272,7 @@ def build_page(assistant, settings):
             with gr.Tab("Vragen", id="vragen", elem_id="tab-vragen"):
                 chat = gr.Chatbot(
                     label="Gesprek",
+                    show_label=False,
                     elem_id="gesprek",
                     height="62vh",
                     min_height=320,
@@ -290,7 +291,7 @@ def build_page(assistant, settings):
                     question = gr.Textbox(
                         label="Uw vraag",
                         placeholder="Bijvoorbeeld: Waar meld ik arbeidsuitbuiting?",
-                        lines=2,
+                        lines=1,  # Enter sends (a taller box would need Shift+Enter); grows while typing
                         max_lines=6,
                         max_length=settings.max_question_chars,
                         elem_id="vraag",
@@ -368,6 +369,7 @@ def build_page(assistant, settings):
                 None,
             )
         new.click(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
+        chat.clear(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         chat.like(on_like, [conv], [conv, feedback_note, feedback_box], api_visibility="private")
         send_comment.click(
             on_comment, [comment, conv], [comment, feedback_note, feedback_box], api_visibility="private"

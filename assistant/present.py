@@ -128,7 +128,7 @@ def meldpunt_markdown(m: Meldpunt) -> str:
     anon = " · anoniem melden kan" if m.anonymous else ""
     status = m.status or ("nu bereikbaar" if m.open_now else "nu gesloten")
     return (
-        f"> 📞 **{escape_text(m.name)}**: [{escape_text(m.phone)}]({tel_href(m.phone)})  \n"
+        f"> **Bel het {escape_text(m.name)}: [{escape_text(m.phone)}]({tel_href(m.phone)})**  \n"
         f"> {escape_text(m.hours)}{anon}  \n"
         f"> **{escape_text(status)}**"
     )
@@ -211,7 +211,7 @@ PAGE_CSS = string.Template("""
 .dh-title p { margin: 4px 0 0; color: $muted; }
 .dark .dh-title p { color: #d1d5db; }
 .meldpunt { border: 2px solid $card_border; border-radius: 12px; padding: 10px 16px; background: $card;
-  color: $text; min-width: 270px; }
+  color: $text; flex: 0 1 440px; min-width: 270px; }
 .mp-name { font-weight: 600; }
 .mp-phone { display: inline-block; font-size: 1.6rem; font-weight: 700; color: $link;
   text-decoration: underline; text-underline-offset: 3px; margin: 2px 0; }
@@ -221,9 +221,11 @@ PAGE_CSS = string.Template("""
   border-radius: 999px; font-weight: 600; }
 .mp-open .mp-status { background: $open_background; color: $open_text; }
 .mp-closed .mp-status { background: $closed_background; color: $closed_text; }
-.mp-dot { width: 10px; height: 10px; border-radius: 50%; background: currentColor; display: inline-block; }
+.mp-dot { width: 10px; height: 10px; border-radius: 50%; background: currentColor; display: inline-block;
+  flex-shrink: 0; }
 #gesprek mark { background: $mark; color: $text; padding: 0 2px; border-radius: 2px; }
 #gesprek .message, #gesprek .message-content, #gesprek .md { overflow-wrap: anywhere; }
+#gesprek .prose.chatbot.md { opacity: 1; }  /* Gradio dims chat text to 0.8: too little contrast */
 #gesprek blockquote { border-left: 4px solid $card_border; margin: 6px 0; padding: 2px 10px; }
 #gesprek details > summary { cursor: pointer; color: $link; }
 .dark #gesprek details > summary { color: #93c5fd; }
@@ -237,6 +239,7 @@ PAGE_CSS = string.Template("""
   .mp-phone { font-size: 1.4rem; }
   #invoer { flex-direction: column; }
   #invoer > * { width: 100%; min-width: 0 !important; }
+  #gesprek .message-row.bubble { margin: 10px 4px 6px; max-width: 100%; }
 }
 """).substitute(COLORS)
 

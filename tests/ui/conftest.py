@@ -1,0 +1,135 @@
+"""Browser fixtures: one headless Chromium per session (Debian's, no download), screenshots, request log."""
+
+import contextlib
+import os
+import re
+import socket
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} ontbreekt: installeer het Debian-pakket chromium voor de browsertests")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What a page did: every request URL, dialogs that opened, console errors (CSP refusals among them)."""
+
+    def __init__(self, page):
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("dialog", self._dialog)
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def foreign_requests(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urllib.parse.urlsplit(u).hostname not in LOCAL_HOSTS
+            and not u.startswith(("data:", "blob:", "about:"))
+        ]
+
+    def csp_refusals(self) -> list[str]:
+        return [m for m in self.console_errors if "Content Security Policy" in m]
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """Open a URL in a fresh context (Dutch locale); yields (page, watch); saves a screenshot at the end."""
+    contexts = []
+
+    def _open(url: str, width: int = 1280, height: int = 900):
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+        )
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        watch = Watch(page)
+        page.goto(url)
+        page.wait_for_selector("#gesprek")
+        page.wait_for_selector(".mp-phone")
+        return page, watch
+
+    yield _open
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for i, ctx in enumerate(contexts):
+        for j, page in enumerate(ctx.pages):
+            suffix = "" if (i, j) == (0, 0) else f"_{i}{j}"
+            with contextlib.suppress(Exception):  # a screenshot is a courtesy; never fail a test on it
+                page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+        ctx.close()
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+def ask(page, question: str, *, press_enter: bool = False):
+    """Type a question and send it; returns the locator of the newest answer once it is there."""
+    before = page.locator('#gesprek [data-testid="bot"]').count()
+    page.fill("#vraag textarea", question)
+    if press_enter:
+        page.press("#vraag textarea", "Enter")
+    else:
+        page.click("#verstuur")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#gesprek [data-testid=\"bot\"]').length > n", arg=before
+    )
+    return page.locator('#gesprek [data-testid="bot"]').last
+
+
+def toast_text(page) -> str:
+    """Text of the error toast that appears for gr.Error."""
+    toast = page.locator(".toast-body").last
+    toast.wait_for()
+    return toast.inner_text()
+
+
+def no_horizontal_overflow(page) -> dict:
+    return page.evaluate(
+        """() => {
+        const doc = document.documentElement;
+        const chat = document.querySelector('#gesprek');
+        const wide = [...document.querySelectorAll('#gesprek *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.className);
+        return {doc: doc.scrollWidth, viewport: window.innerWidth,
+                chatRight: chat.getBoundingClientRect().right, wide: wide.slice(0, 5)};
+    }"""
+    )
