@@ -189,7 +189,7 @@ def _join(current: str, line: str, indented: bool, after_blank: bool, width: flo
             and not looks_like_heading(tail, width)
             and not LIST_RE.match(tail)
         )
-    ends_hyphen = re.search(r"\w-$", current) is not None
+    ends_hyphen = current.endswith("-") and current[-2:-1].isalnum()
     if ends_hyphen:
         return True
     single = "\x00" not in current
@@ -215,7 +215,7 @@ def _physical_tail(paragraph: str) -> str:
 
 
 def _glue(current: str, line: str, vocabulary: set[str]) -> str:
-    match = re.search(r"(\w+)-$", current)
+    match = re.search(r"(\w+)-$", current[-80:])  # the tail only: paragraphs grow long
     if match:
         first = re.match(r"\w+", line)
         if first and line[:1].islower() and (match.group(1) + first.group(0)).lower() in vocabulary:

@@ -158,8 +158,8 @@ def _kinds(items: list[str]) -> list[str]:
             kinds.append("list")
         elif shape[i] and body_follows(i) and not _inline_colon(p):
             kinds.append("title")
-        elif _LEAD_IN_RE.match(p):
-            kinds.append("lead")
+        elif _LEAD_IN_RE.match(p) and p.rstrip(_CLOSERS + " ")[-1:] in ".!?:":
+            kinds.append("lead")  # "Name: Value" without a sentence after it is a label, not a sub-section
         else:
             kinds.append("body")
 
