@@ -69,14 +69,17 @@ def load_document(path: Path, corpus_dir: Path, settings) -> Document:
     if size == 0:
         raise DocumentError(source, "het bestand is leeg (0 bytes).")
 
-    if suffix == ".pdf":
-        pages = _load_pdf(path, source)
-    elif suffix == ".docx":
-        pages = [(None, _load_docx(path, source))]
-    elif suffix in (".html", ".htm"):
-        pages = [(None, _html_to_text(_decode(path.read_bytes(), source)))]
-    else:
-        pages = [(None, _decode(path.read_bytes(), source))]
+    try:
+        if suffix == ".pdf":
+            pages = _load_pdf(path, source)
+        elif suffix == ".docx":
+            pages = [(None, _load_docx(path, source))]
+        elif suffix in (".html", ".htm"):
+            pages = [(None, _html_to_text(_decode(path.read_bytes(), source)))]
+        else:
+            pages = [(None, _decode(path.read_bytes(), source))]
+    except OSError as err:
+        raise DocumentError(source, f"het bestand kan niet gelezen worden ({err.strerror or err}).") from err
 
     pages = [(number, _text_only(text)) for number, text in pages]
     if not any(text.strip() for _, text in pages):
@@ -152,10 +155,11 @@ def _load_docx(path: Path, source: str) -> str:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
         raise DocumentError(source, "dit is geen geldig Word-bestand (.docx).") from err
     blocks: list[str] = []
     for item in document.iter_inner_content():

@@ -62,7 +62,7 @@ def make_pdf(path: Path, pages: list[list[str]], password: str | None = None) ->
         pdf.add_page()
         for line in lines:
             pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    if password:
+    if password is not None:
         pdf.set_encryption(owner_password="eigenaar", user_password=password)
     pdf.output(str(path))
 
@@ -89,6 +89,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     make_pdf(OUT / "twee-paginas.pdf", [PDF_PAGE_1, PDF_PAGE_2])
     make_pdf(OUT / "beveiligd.pdf", [PDF_PAGE_1], password="geheim")
+    make_pdf(OUT / "alleen-eigenaar.pdf", [PDF_PAGE_2], password="")  # owner password only: readable
     make_docx(OUT / "koppen.docx")
     (OUT / "pagina.html").write_text(HTML, encoding="utf-8")
     (OUT / "handleiding.md").write_text(MARKDOWN, encoding="utf-8")

@@ -114,3 +114,24 @@ def test_other_file_types_are_refused_naming_the_supported_ones():
 def test_file_above_the_size_limit_is_refused_naming_the_setting():
     err = refused("handleiding.md", Settings(max_file_mb=0.0001))
     assert "DOSSIER_MAX_FILE_MB" in err.reason and "0.0001 MB" in err.reason
+
+
+def test_pdf_with_only_an_owner_password_is_read():
+    doc = load("alleen-eigenaar.pdf")
+    assert "crisisopvang" in doc.pages[0][1]
+
+
+def test_random_bytes_named_docx_are_refused(tmp_path):
+    (tmp_path / "nep.docx").write_bytes(b"PK\x03\x04 geen echt zip-archief")
+    with pytest.raises(DocumentError, match="Word"):
+        load_document(tmp_path / "nep.docx", tmp_path, Settings())
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("wit.txt", "  \n\n \t \n"), ("script.html", "<html><body><script>alert(1)</script></body></html>")],
+)
+def test_a_file_without_readable_text_is_refused(tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentError, match="geen leesbare tekst"):
+        load_document(tmp_path / name, tmp_path, Settings())
