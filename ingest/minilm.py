@@ -118,6 +118,20 @@ _FFN_ROWS = 128
 _WORKERS = min(len(os.sched_getaffinity(0)), 8)
 
 
+def _single_threaded_blas() -> None:
+    """One BLAS thread for the whole process (the numpy model's matrices are its main BLAS user).
+
+    A query's matrices are small (~20 rows): with 2-thread OpenBLAS, its spinning threads collide with
+    the page's concurrent questions and anything else on the CPU. Measured on 2 busy cores: 210 ms p50
+    per query with 2 BLAS threads, 31 ms with 1 (both ~8 ms when idle). Batches get their parallelism
+    from worker threads instead (`encode`). Set once, never restored: a context that restores is not
+    safe with concurrent callers.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 class MiniLM:
     """BERT encoder + mean pooling + L2 normalisation, in numpy. Same output as sentence-transformers."""
 
@@ -172,6 +186,7 @@ class MiniLM:
         if not (path / "model.safetensors").is_file():
             raise UnsupportedModel("model.safetensors ontbreekt")
         weights = load_file(str(path / "model.safetensors"))
+        _single_threaded_blas()
         weights = {k.removeprefix("bert."): v for k, v in weights.items()}
         try:
             return cls(cfg, weights, tok)
@@ -228,22 +243,15 @@ class MiniLM:
             return np.zeros((0, self.dim), np.float32)
         seqs = [e.ids for e in self._tok.encode_batch(list(texts))]
         if len(seqs) == 1 or _WORKERS == 1:
-            return (
-                self._forward(seqs)
-                if len(seqs) <= batch_size
-                else np.concatenate(
-                    [self._forward(seqs[i : i + batch_size]) for i in range(0, len(seqs), batch_size)]
-                )
-            )
-        # Many texts: one worker thread per core, each with single-threaded BLAS, on its own slice.
-        # numpy's elementwise passes (GELU, softmax, LayerNorm: ~40 % of the time) use one core only;
-        # this way they use all of them. Measured on 2 cores, 256-token passages: 19.8/s versus 16.0/s
-        # with 2-thread BLAS in one thread, and 6.8/s if both threads keep 2-thread BLAS (oversubscribed).
+            parts = [self._forward(seqs[i : i + batch_size]) for i in range(0, len(seqs), batch_size)]
+            return np.concatenate(parts)
+        # Many texts: one worker thread per core, each on its own slice (BLAS is single-threaded, see
+        # `load`). numpy's elementwise passes (GELU, softmax, LayerNorm: ~40 % of the time) use one core
+        # only; this way they use all. Measured on 2 cores, 256-token passages: 19.8/s versus 16.0/s with
+        # 2-thread BLAS in one thread, and 6.8/s with both threads on 2-thread BLAS (oversubscribed).
         from concurrent.futures import ThreadPoolExecutor
-
-        from threadpoolctl import threadpool_limits
 
         size = max(1, min(batch_size, -(-len(seqs) // _WORKERS)))
         slices = [seqs[i : i + size] for i in range(0, len(seqs), size)]
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(_WORKERS) as pool:
+        with ThreadPoolExecutor(_WORKERS) as pool:
             return np.concatenate(list(pool.map(self._forward, slices)))
