@@ -287,6 +287,7 @@ def run(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
     data_dir = Path(settings.data_dir)
     with ingest_lock(data_dir):
         pointer = GenerationPointer(data_dir)
+        pointer.clean()
         previous = load_previous(settings, pointer)
         # Leftovers of a killed or failed run: everything but the current generation and the one before it.
         prune(data_dir, keep={previous.generation, previous.manifest.get("previous_generation")})

@@ -77,6 +77,11 @@ class GenerationPointer:
         """Make `generation` current for every reader that opens the index from now on."""
         write_atomic(self.path, generation + "\n")
 
+    def clean(self) -> None:
+        """Remove temporary files of a switch that was killed halfway (call under the ingest lock)."""
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
 
 def generations_dir(data_dir: Path) -> Path:
     return data_dir / GENERATIONS
