@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import LIST_RE, MD_HEADING_RE, clean_text
+from ingest.clean import LIST_RE, MD_HEADING_RE, clean_text, is_terminal
 from ingest.load import Document
 
 _DASH_RE = re.compile(r"^[-–•*▪]\s+")
@@ -81,13 +81,26 @@ def split_sections(doc: Document) -> list[Section]:
     """Clean the document's pages and split them into sections with heading paths."""
     items: list[tuple[int | None, str]] = []
     for page, raw in doc.pages:
-        items.extend((page, p) for p in clean_text(raw).split("\n\n") if p.strip())
+        paragraphs = [p for p in clean_text(raw).split("\n\n") if p.strip()]
+        if items and paragraphs and _runs_on(items[-1][1], paragraphs[0]):
+            # A sentence running over the page break stays one paragraph, on the page where it starts.
+            items[-1] = (items[-1][0], f"{items[-1][1]} {paragraphs.pop(0)}")
+        items.extend((page, p) for p in paragraphs)
     title = document_title(doc.source)
     if any(MD_HEADING_RE.match(p) for _, p in items):
         labelled = _markdown_paths(items, title)
     else:
         labelled = _layout_paths(items, title)
     return _group(labelled)
+
+
+def _runs_on(paragraph: str, following: str) -> bool:
+    return (
+        following[:1].islower()
+        and not is_terminal(paragraph)
+        and not MD_HEADING_RE.match(paragraph)
+        and not _is_title_shape(paragraph)
+    )
 
 
 def _group(labelled: list[tuple[tuple[str, ...], int | None, str]]) -> list[Section]:

@@ -194,3 +194,17 @@ def test_pages_without_a_heading_are_named_after_the_page():
 def test_text_before_any_heading_falls_under_the_document_title():
     doc = Document(source="notitie.txt", pages=[(None, "Gewoon een korte notitie.")])
     assert split_sections(doc)[0].path == ("Notitie",)
+
+
+def test_a_sentence_running_over_a_page_break_stays_whole():
+    doc = Document(
+        source="verslag.pdf",
+        pages=[
+            (1, "Opvang\n\nDe crisisopvang is een geheime plek waar altijd een"),
+            (2, "medewerker is.\n\nNieuw."),
+        ],
+    )
+    first, second = split_sections(doc)
+    assert (first.path, first.page) == (("Opvang",), 1)
+    assert first.paragraphs == ["De crisisopvang is een geheime plek waar altijd een medewerker is."]
+    assert (second.path, second.page, second.paragraphs) == (("Opvang",), 2, ["Nieuw."])
