@@ -99,7 +99,7 @@ def _runs_on(paragraph: str, following: str) -> bool:
         following[:1].islower()
         and not is_terminal(paragraph)
         and not MD_HEADING_RE.match(paragraph)
-        and not _is_title_shape(paragraph)
+        and not (LIST_RE.match(paragraph) and _is_title_shape(paragraph))  # "- Fier" above "is ..."
     )
 
 
