@@ -39,6 +39,13 @@ GENERIC_ERROR = (
     "meld het dan bij de beheerder van de vraagbaak."
 )
 MAX_BODY_BYTES = 256 * 1024
+# After an answer: scroll the chat (only the chat) so the newest question and its answer start in view.
+SHOW_NEWEST = """() => setTimeout(() => {
+  const users = document.querySelectorAll('#gesprek [data-testid="user"]');
+  const last = users[users.length - 1];
+  const wrap = last && last.closest('.bubble-wrap, .panel-wrap');
+  if (wrap) wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
+}, 80)"""
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 CSS_PATH = Path(__file__).with_name("ui.css")
@@ -283,6 +290,7 @@ def build_page(assistant, settings):
                     allow_tags=False,
                     line_breaks=True,
                     layout="bubble",
+                    autoscroll=False,  # SHOW_NEWEST scrolls to the question, not the end of the sources
                     placeholder="**Stel een vraag over het dossier.** Elk antwoord komt letterlijk uit het "
                     "dossier, met de bron erbij. Staat het er niet in, dan zeggen we dat.",
                     feedback_options=("Like", "Dislike"),
@@ -330,7 +338,7 @@ def build_page(assistant, settings):
                 )
                 with gr.Row():
                     toc = gr.Radio(
-                        choices=sections,
+                        choices=[(present.toc_label(p), p) for p in sections],
                         value=sections[0] if sections else None,
                         label="Inhoudsopgave",
                         elem_id="inhoud",
@@ -359,7 +367,9 @@ def build_page(assistant, settings):
                 api_visibility=visibility,
                 show_progress="minimal",
                 show_progress_on=[chat],
-            ).success(show, [conv], outputs_show, api_visibility="private", show_progress="hidden")
+            ).success(
+                show, [conv], outputs_show, api_visibility="private", show_progress="hidden"
+            ).then(None, None, None, js=SHOW_NEWEST, api_visibility="private")
 
         wire(question.submit, "ask")
         wire(send.click, None)
@@ -506,11 +516,10 @@ def load_assistant(settings):
         return Assistant(settings)
     except IndexMissing:
         print("Er is nog geen index: het dossier wordt nu eerst ingelezen (eenmalig)…", flush=True)
-        from ingest.embed import load_embedder
-        from ingest.store import ingest_corpus
+        from ingest import cli as ingest_cli
 
-        report = ingest_corpus(settings, load_embedder(settings))
-        print(f"Ingelezen: {report.files} bestand(en), {report.chunks} passages in {report.seconds:.0f} s.")
+        # The same run as `dossier ingest`; an unreadable file (exit 1) still leaves an index of the rest.
+        ingest_cli.cmd_ingest(argparse.Namespace(rebuild=False, json=False), settings)
         return Assistant(settings)
 
 
@@ -521,6 +530,7 @@ def serve(args, settings) -> int:
     port = args.port or settings.port
     auth = resolve_auth(settings, host)  # refuse before anything heavy is loaded
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio probing its own start-up
     print("Vraagbaak starten: model en index laden…", flush=True)
     assistant = load_assistant(settings)
     assistant.ask(EXAMPLES[0], [])  # warm-up: the first officer's question is as fast as the rest

@@ -109,26 +109,29 @@ def _find_loose(text: str, needle: str) -> tuple[int, int]:
 def format_source(c: Citation) -> str:
     """One source: marker, section path and file, the highlighted sentence, the whole passage folded."""
     head = f"**[{c.n}] {escape_text(c.section)}** · {escape_text(c.source)}"
-    passage = highlight_passage(c.text, c.highlight)
-    if c.highlight and _find_loose(c.text, c.highlight)[0] >= 0:
-        quote = "> <mark>" + escape_text(_plain(c.highlight)) + "</mark>"
-        return (
-            f"{head}\n\n{quote}\n\n"
-            f"<details><summary>Hele passage [{c.n}]</summary>\n\n{_quote_block(passage)}\n\n</details>"
-        )
-    return f"{head}\n\n{_quote_block(passage)}"
+    passage = _quote_block(highlight_passage(c.text, c.highlight))
+    if not (c.highlight and _find_loose(c.text, c.highlight)[0] >= 0):
+        # Not quoted in the answer: listed because it was found relevant, folded to keep the answer short.
+        return f"{head}\n\n{_folded(f'Passage [{c.n}] tonen', passage)}"
+    quote = "> <mark>" + escape_text(_plain(c.highlight)) + "</mark>"
+    return f"{head}\n\n{quote}\n\n{_folded(f'Hele passage [{c.n}]', passage)}"
+
+
+def _folded(summary: str, body: str) -> str:
+    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
 
 
 def _quote_block(md: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in md.splitlines())
 
 
-def meldpunt_markdown(m: Meldpunt) -> str:
+def meldpunt_markdown(m: Meldpunt, markers: str = "") -> str:
     """The meldpunt card inside an answer: name, clickable number, hours, open or closed now."""
     anon = " · anoniem melden kan" if m.anonymous else ""
     status = m.status or ("nu bereikbaar" if m.open_now else "nu gesloten")
+    refs = f" {markers}" if markers else ""
     return (
-        f"> **Bel het {escape_text(m.name)}: [{escape_text(m.phone)}]({tel_href(m.phone)})**  \n"
+        f"> **Bel het {escape_text(m.name)}: [{escape_text(m.phone)}]({tel_href(m.phone)})**{refs}  \n"
         f"> {escape_text(m.hours)}{anon}  \n"
         f"> **{escape_text(status)}**"
     )
@@ -140,9 +143,9 @@ OUT_OF_SCOPE_TEXT = "Dat staat niet in het dossier."
 def format_answer(answer: Answer) -> str:
     """The whole assistant message: meldpunt card first when situational, answer, then the sources."""
     blocks: list[str] = []
+    text, card_markers = _strip_card_lines(answer)
     if answer.situational and answer.meldpunt is not None:
-        blocks.append(meldpunt_markdown(answer.meldpunt))
-    text = _strip_card_lines(answer)
+        blocks.append(meldpunt_markdown(answer.meldpunt, card_markers))
     if answer.out_of_scope:
         # Said plainly, in the same words every time; no passages, so nothing looks like an answer.
         blocks.append(f"**{OUT_OF_SCOPE_TEXT}**")
@@ -155,17 +158,18 @@ def format_answer(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def _strip_card_lines(answer: Answer) -> str:
-    """The answer without the card's own lines, when the card is shown above it already."""
+def _strip_card_lines(answer: Answer) -> tuple[str, str]:
+    """The answer without the card's own lines (the card is shown above it), and their [n] markers."""
     if not (answer.situational and answer.meldpunt):
-        return answer.answer
-    kept = [
-        line
-        for line in answer.answer.splitlines()
-        if not (answer.meldpunt.phone in line and line.lstrip().startswith("Bel "))
-        and not line.lstrip().startswith("Status: ")
-    ]
-    return "\n".join(kept).strip()
+        return answer.answer, ""
+    kept, markers = [], []
+    for line in answer.answer.splitlines():
+        card_line = answer.meldpunt.phone in line and line.lstrip().startswith("Bel ")
+        if card_line or line.lstrip().startswith("Status: "):
+            markers += [f"[{n}]" for n in _MARKER.findall(line)]
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), " ".join(dict.fromkeys(markers))
 
 
 def cited_sections(answer: Answer) -> list[str]:
@@ -232,11 +236,14 @@ PAGE_CSS = string.Template("""
 #voorbeelden button { flex: 0 1 auto; min-width: 0; white-space: normal; }
 .dossier-section h2 { font-size: 1.2rem; margin: 0 0 8px; }
 .dossier-section p { margin: 0 0 10px; line-height: 1.55; }
-#inhoud .wrap { flex-direction: column; align-items: stretch; }
+#inhoud .wrap { flex-direction: column; align-items: stretch; flex-wrap: nowrap; max-height: 70vh;
+  overflow-y: auto; }
+#inhoud label { white-space: pre-wrap; }
 @media (max-width: 640px) {
   .dossier-header h1 { font-size: 1.25rem; }
   .meldpunt { width: 100%; min-width: 0; }
   .mp-phone { font-size: 1.4rem; }
+  #inhoud .wrap { max-height: 40vh; }
   #invoer { flex-direction: column; }
   #invoer > * { width: 100%; min-width: 0 !important; }
   #gesprek .message-row.bubble { margin: 10px 4px 6px; max-width: 100%; }
@@ -272,6 +279,13 @@ def meldpunt_header_html(m: Meldpunt) -> str:
         f'<span class="mp-dot" aria-hidden="true"></span>{escape_html(status)}</div>'
         "</section></div>"
     )
+
+
+def toc_label(path: str) -> str:
+    """A section's entry in the table of contents: its own title, indented by its depth."""
+    parts = path.split(" › ")
+    # Em spaces survive HTML whitespace collapsing, so the nesting shows without markup.
+    return "\u2003\u2003" * (len(parts) - 1) + parts[-1]
 
 
 def fallback_header_html() -> str:

@@ -102,22 +102,29 @@ def test_source_names_section_and_file_and_marks_the_sentence():
     assert "Daarna volgt advies." in out  # the whole passage is there (folded)
 
 
+def test_source_without_highlight_is_folded():
+    out = present.format_source(cite(3))
+    assert out.startswith("**[3] A › B** · dossier.txt")
+    assert "<details><summary>Passage [3] tonen</summary>" in out and "<mark>" not in out
+
+
 def test_situational_answer_puts_the_card_first_and_drops_its_duplicate_lines():
     answer = Answer(
         question="Ik vermoed uitbuiting, wat nu?",
-        answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 (dagelijks).\n"
-        "Status: nu bereikbaar.\nMeld het bij het meldpunt [1].",
-        citations=[cite(1)],
+        answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 (dagelijks) [1].\n"
+        "Status: nu bereikbaar.\nMeld het bij het meldpunt [2].",
+        citations=[cite(1), cite(2)],
         situational=True,
         meldpunt=MELDPUNT_OPEN,
     )
     out = present.format_answer(answer)
-    assert (
-        out.index("010 - 236 52 56") < out.index("Meld het bij het meldpunt [1].") < out.index("**Bronnen**")
-    )
-    assert "(tel:+31102365256)" in out
-    assert "nu bereikbaar (tot 22:00 uur)" in out
+    card, rest = out.split("\n\n", 1)
+    assert "010 - 236 52 56" in card and "(tel:+31102365256)" in card
+    assert "nu bereikbaar (tot 22:00 uur)" in card
+    assert "[1]" in card  # the card keeps the marker of the passage its facts come from
+    assert rest.index("Meld het bij het meldpunt [2].") < rest.index("**Bronnen**")
     assert out.count("010 - 236 52 56") == 1  # the card, not the card and its text copy
+    assert "Status:" not in out
 
 
 def test_lookup_answer_has_no_card():

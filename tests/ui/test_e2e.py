@@ -1,0 +1,224 @@
+"""End to end: the real `dossier serve` (real model, real index of the real dossier) in headless Chromium.
+
+One server for the module, started on a free port with an empty data folder: `serve` finds no index,
+ingests the corpus first (the path a fresh machine takes), warms up, and prints "Klaar".
+"""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import ask, free_port, no_horizontal_overflow
+
+ROOT = Path(__file__).resolve().parents[2]
+DOSSIER = Path(sys.executable).with_name("dossier")
+PHONE = "010 - 236 52 56"
+
+pytestmark = [pytest.mark.integration]
+
+
+def dossier_env(data_dir: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
+    env.update(
+        DOSSIER_DATA_DIR=str(data_dir),
+        DOSSIER_CORPUS_DIR=str(ROOT / "corpus"),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """URL of a running `dossier serve`; its output is kept for the report of the start-up time."""
+    data = tmp_path_factory.mktemp("served")
+    port = free_port()
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(DOSSIER), "serve", "--port", str(port)],
+        cwd=data,  # no stray .env from the checkout
+        env=dossier_env(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if line.startswith("Klaar"):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + 300
+    while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
+        ready.wait(0.2)
+    if not ready.is_set():
+        proc.kill()
+        pytest.fail("dossier serve kwam niet op:\n" + "\n".join(lines[-30:]))
+    print(f"\n[e2e] dossier serve (met ingest) klaar na {time.monotonic() - started:.1f} s: {lines[-1]}")
+    yield f"http://127.0.0.1:{port}/", lines, data
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def expected_status() -> str:
+    now = datetime.now(ZoneInfo("Europe/Amsterdam"))
+    minutes = now.hour * 60 + now.minute
+    return "nu bereikbaar" if 8 * 60 + 30 <= minutes < 22 * 60 else "nu gesloten"
+
+
+@pytest.mark.browser
+def test_serve_built_the_index_first_and_said_so(served):
+    _, lines, data = served
+    text = "\n".join(lines)
+    assert "nog geen index" in text
+    assert re.search(r"Klaar in \d+\.\d s: http://127\.0\.0\.1:\d+", text)
+    assert "Traceback" not in text
+
+
+@pytest.mark.browser
+def test_meldpunt_question_shows_number_and_sources(served, open_page):
+    url, _, _ = served
+    page, watch = open_page(url)
+    answer = ask(page, "Waar meld ik arbeidsuitbuiting?", press_enter=True)
+    text = answer.inner_text()
+    assert PHONE in text
+    assert answer.locator('a[href="tel:+31102365256"]').count() >= 1
+    assert "Bronnen" in text
+    sources = re.findall(r"^\[(\d+)\] (.+?) · (\S+\.txt)$", text, re.MULTILINE)
+    assert sources, text
+    assert all(src == "dossier-mensenhandel-regio-rotterdam.txt" for _, _, src in sources)
+    assert answer.locator("mark").count() >= 1
+    assert watch.foreign_requests() == []
+
+
+@pytest.mark.browser
+def test_out_of_scope_question_is_refused(served, open_page):
+    url, _, _ = served
+    page, _ = open_page(url)
+    answer = ask(page, "Hoe vraag ik een parkeervergunning aan?")
+    text = answer.inner_text()
+    assert text.startswith("Dat staat niet in het dossier.")
+    assert "Bronnen" not in text
+
+
+@pytest.mark.browser
+def test_header_shows_open_or_closed_now(served, open_page):
+    url, _, _ = served
+    before = expected_status()
+    page, _ = open_page(url)
+    status = page.locator(".mp-status").inner_text()
+    assert status.startswith(before) or status.startswith(expected_status())
+    if "gesloten" in status:
+        assert "8:30" in status and "112" in status
+    assert page.locator(".mp-phone").inner_text() == PHONE
+    assert page.locator(".mp-phone").get_attribute("href") == "tel:+31102365256"
+
+
+@pytest.mark.browser
+def test_dossier_tab_shows_sections_and_text(served, open_page):
+    url, _, _ = served
+    page, _ = open_page(url)
+    page.get_by_role("tab", name="Dossier").click()
+    assert page.locator("#inhoud input[type=radio]").count() > 10
+    page.locator("#inhoud label").filter(has_text=re.compile(r"^\W*Arbeidsuitbuiting$")).click()
+    page.locator("#hoofdstuk h2").filter(has_text="Arbeidsuitbuiting").wait_for()
+    assert "werven, vervoeren, overbrengen" in page.locator("#hoofdstuk").inner_text()
+
+
+@pytest.mark.browser
+def test_source_opens_in_dossier_tab(served, open_page):
+    url, _, _ = served
+    page, _ = open_page(url)
+    ask(page, "Wat is het verschil tussen mensensmokkel en mensenhandel?")
+    chosen = page.locator("#bron-kiezen input").input_value()
+    assert chosen
+    page.click("#open-in-dossier")
+    page.locator("#hoofdstuk h2").filter(has_text=chosen).wait_for()
+    assert page.get_by_role("tab", name="Dossier").get_attribute("aria-selected") == "true"
+
+
+@pytest.mark.browser
+def test_hostile_question_shows_as_text(served, open_page):
+    url, _, _ = served
+    page, watch = open_page(url)
+    question = "<img src=x onerror=alert(1)> <script>alert(2)</script> Wat is mensenhandel?"
+    ask(page, question)
+    user = page.locator('#gesprek [data-testid="user"]').last
+    assert "<img src=x onerror=alert(1)>" in user.inner_text()
+    assert "<script>alert(2)</script>" in user.inner_text()
+    assert page.locator("#gesprek img, #gesprek script").count() == 0
+    page.wait_for_timeout(500)  # give an injected handler the chance to fire
+    assert watch.dialogs == []
+
+
+@pytest.mark.browser
+def test_page_loads_nothing_from_elsewhere(served, open_page):
+    url, _, _ = served
+    page, watch = open_page(url)
+    ask(page, "Wat zijn signalen van mensenhandel?")
+    page.locator("#gesprek details summary").first.click()
+    page.get_by_role("tab", name="Dossier").click()
+    page.locator("#hoofdstuk h2").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert len(watch.requests) > 5
+    assert watch.foreign_requests() == []
+    assert watch.csp_refusals() == []  # nothing even tried (the CSP would have blocked it)
+    fonts = page.evaluate("getComputedStyle(document.querySelector('#vraag textarea')).fontFamily")
+    assert "system-ui" in fonts
+
+
+@pytest.mark.browser
+def test_phone_viewport(served, open_page):
+    url, _, _ = served
+    page, _ = open_page(url, width=390, height=844)
+    answer = ask(page, "Ik vermoed uitbuiting bij een inwoner, wat moet ik doen?")
+    assert PHONE in answer.inner_text()
+    m = no_horizontal_overflow(page)
+    assert m["doc"] <= 390 and m["wide"] == [], m
+    assert page.locator(".mp-phone").is_visible()
+
+
+def test_api_endpoint_ask(served):
+    from gradio_client import Client
+
+    url, _, _ = served
+    client = Client(url, verbose=False)
+    result = client.predict("Waar meld ik arbeidsuitbuiting?", api_name="/ask")
+    assert result["situational"] is True
+    assert result["meldpunt"]["phone"] == PHONE
+    assert result["citations"] and result["citations"][0]["section"]
+    assert "[1]" in result["answer"]
+
+
+def test_public_host_without_auth_refuses_to_start(tmp_path):
+    # Safety net: if the guard ever failed, the missing model stops the start before anything binds.
+    env = dossier_env(tmp_path, DOSSIER_EMBEDDING_MODEL=str(tmp_path / "geen-model"))
+    result = subprocess.run(
+        [str(DOSSIER), "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("dossier: Weigering: luisteren op 0.0.0.0 zonder wachtwoord")
+    assert "DOSSIER_AUTH_USER" in result.stderr and "Traceback" not in result.stderr
+    assert "Klaar" not in result.stdout
