@@ -212,9 +212,22 @@ def _layout_paths(items, title):
     lead: str | None = None
     announced = False
     parts_left: set[str] = set()  # parts the group's announcement names and that have no title yet
+    entry_keys = {_entry_keys(p) for p, k in zip(paragraphs, kinds, strict=True) if k == "entry"}
+    entry_body = 0  # body paragraphs of the open entry so far
     out = []
     for i, (page, paragraph) in enumerate(items):
         kind = kinds[i]
+        if (
+            kind == "body"
+            and entry
+            and heading is None
+            and entry_body
+            and _about_others(paragraph, entry, entry_keys)
+        ):
+            # "Regionaal is er een [kaart] opgesteld door het ESSM, RIEC ..." under NLA names other
+            # entries of the group and not its own: the entry has ended, the text is about the group.
+            entry = None
+        entry_body = entry_body + 1 if kind in ("body", "lead") else 0
         if kind == "body" and _is_cue(paragraphs, kinds, i):
             group, entry, heading, lead = group_name(paragraph), None, None, None
             parts_left = announced_parts(paragraph)
@@ -240,6 +253,23 @@ def _layout_paths(items, title):
             path = path + (lead,)
         out.append((path, page, paragraph))
     return out
+
+
+def _entry_keys(paragraph: str) -> frozenset[str]:
+    """How an entry is named in running text: its abbreviation "(NLA)", or its name if one word."""
+    name = heading_name(paragraph)
+    keys = set(re.findall(r"\(([A-Z][A-Za-z]{1,9})\)", name))
+    if not keys and " " not in name:
+        keys.add(name)
+    return frozenset(keys)
+
+
+def _about_others(paragraph: str, entry: str, entry_keys: set[frozenset[str]]) -> bool:
+    own = _entry_keys(entry)
+    words = set(re.findall(r"\w+", paragraph))
+    own_words = own | {w for w in re.findall(r"\w+", entry) if len(w) >= 6 and w[0].isupper()}
+    others = set().union(*(keys for keys in entry_keys if keys != own)) if entry_keys else set()
+    return bool(words & others) and not words & own_words
 
 
 def announced_parts(paragraph: str) -> set[str]:

@@ -41,14 +41,16 @@ def test_no_empty_chunk_and_every_chunk_has_a_section(chunked):
 def test_chunks_tile_their_sections_exactly(chunked, dossier):
     """Within a section the chunks, in order, are its paragraphs: nothing lost, nothing spans two sections."""
     _, chunks = chunked
-    sections = split_sections(dossier)
-    by_path: dict[tuple[str, ...], list[str]] = {}
+    runs: list[tuple[tuple[str, ...], list[str]]] = []  # consecutive chunks of one path
     for c in chunks:
-        by_path.setdefault(c.section, []).append(c.text)
-    for s in sections:
-        texts = by_path.pop(s.path)
-        assert " ".join(" ".join(texts).split()) == " ".join(" ".join(s.paragraphs).split()), s.path
-    assert not by_path
+        if runs and runs[-1][0] == c.section:
+            runs[-1][1].append(c.text)
+        else:
+            runs.append((c.section, [c.text]))
+    sections = split_sections(dossier)
+    assert [path for path, _ in runs] == [s.path for s in sections]
+    for (path, texts), s in zip(runs, sections, strict=True):
+        assert " ".join(" ".join(texts).split()) == " ".join(" ".join(s.paragraphs).split()), path
 
 
 def test_no_chunk_cuts_a_sentence(chunked, dossier):

@@ -121,6 +121,25 @@ def test_a_group_ends_after_the_parts_its_announcement_names(sections):
     }
 
 
+def test_an_entry_ends_where_the_text_names_other_entries_and_not_its_own(sections):
+    assert path_of(sections, "Alle opsporingsonderzoeken")[-1] == "Nederlandse Arbeidsinspectie (NLA)"
+    # "Regionaal is er een [meldroutekaart] opgesteld door het ESSM, RIEC Rotterdam en de VAR."
+    assert path_of(sections, "Regionaal is er een opgesteld") == ("Ketenpartners",)
+    assert path_of(sections, "Twijfel je over een signaal") == ("Ketenpartners",)
+    # naming another entry next to its own keeps the text in its entry
+    text = (
+        "Binnen onze regio zijn de volgende partners actief:\n\n- Politie (POL)\nDe POL spoort op.\n\n"
+        "De POL werkt met het OM samen.\n\n- Openbaar Ministerie (OM)\nHet OM vervolgt.\n\n"
+        "Samen met de POL is er een kaart."
+    )
+    found = split_sections(Document(source="x.txt", pages=[(None, text)]))
+    assert [(s.path, s.paragraphs) for s in found][1:] == [
+        (("Partners", "Politie (POL)"), ["De POL spoort op.", "De POL werkt met het OM samen."]),
+        (("Partners", "Openbaar Ministerie (OM)"), ["Het OM vervolgt."]),
+        (("Partners",), ["Samen met de POL is er een kaart."]),
+    ]
+
+
 def test_group_names_from_cue_phrases():
     assert group_name("Binnen onze regio zijn de volgende ketenpartners actief:") == "Ketenpartners"
     assert group_name("Er zijn diverse opleidingen en trainingen beschikbaar in het land.") == (
