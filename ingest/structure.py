@@ -12,6 +12,8 @@ Markdown headings ('#', also what the HTML and DOCX loaders emit) give the path 
 Titles inside an entry nest under it (Ketenpartners › ESSM › Crisisopvang). Runs of short lines right after
 an unpunctuated list item are the rest of that list, not titles; a short line directly under a title or
 entry is its subtitle; of two titles in a row only the last is one (the first has no text of its own).
+A group whose announcement enumerates its parts ("de landelijke, regionale en lokale aanpak") ends after
+those parts; an entry ends where a paragraph names other entries and not its own.
 """
 
 from __future__ import annotations
