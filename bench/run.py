@@ -223,19 +223,26 @@ def fmt(v) -> str:
 
 
 def table(results: dict) -> str:
+    """Aligned rows: measure, value, target, verdict; errors are listed in full below."""
     rows = [("measure", "value", "target", "")]
+    errors = []
     for part, figures in results["parts"].items():
         for key, value in figures.items():
             name = f"{part}.{key}"
+            if "error" in key:
+                errors.append(f"{name}: {value}")
+                value = "see errors below"
             target, op = TARGETS.get(name, (None, ""))
             verdict = ""
             if target is not None and isinstance(value, int | float):
                 ok = value <= target if op == "<=" else value >= target
                 verdict = "ok" if ok else "MISSED"
-            rows.append((name, fmt(value), f"{op} {target}" if target is not None else "", verdict))
+            rows.append((name, fmt(value)[:60], f"{op} {target}" if target is not None else "", verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip() for r in rows]
     lines.insert(1, "-" * (sum(widths) + 12))
+    if errors:
+        lines += ["", "errors:", *(f"  {e}" for e in errors)]
     return "\n".join(lines)
 
 
