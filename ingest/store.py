@@ -1,6 +1,6 @@
 """The index on disk: open the current generation for reading, and `ingest_corpus` to build a new one.
 
-Read path (`Index.open`) imports chromadb, bm25s and numpy only: no torch, sentence-transformers or
+Read path (`Index.open`) imports chromadb and numpy only: no torch, sentence-transformers or
 LangChain, so a cold `dossier ask` stays fast. langchain_chroma costs ~0.8 s of import on top of
 chromadb's ~0.7 s (measured with `python -X importtime` on the target machine) and adds nothing to a
 nearest-neighbour query, so reading talks to chromadb directly; the write side (ingest/build.py) uses
@@ -24,7 +24,7 @@ from ingest.generations import GenerationPointer, generation_dir
 from ingest.lexical import LexicalIndex
 from ingest.model import Chunk
 
-FORMAT = 1  # bump when the layout of a generation changes; an ingest then rebuilds
+FORMAT = 2  # bump when the layout of a generation changes; an ingest then rebuilds
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 LEXICAL = "lexical"

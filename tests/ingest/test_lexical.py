@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from ingest.lexical import DUTCH_STOPWORDS, LexicalIndex, fold, tokenize
+
+SAMPLE = (
+    "Slachtoffers van uitbuiting melden zich soms zelf bij de politie. De zorgcoördinator regelt opvang. "
+    "Het meldpunt is dagelijks bereikbaar. Uitbuiting in de prostitutie wordt vaak niet gemeld. "
+    "Opvang en begeleiding van slachtoffers is een taak van de gemeente. "
+)
 
 
 def test_inflections_share_a_stem():
@@ -57,6 +66,31 @@ def test_bm25_ranks_matching_passages_and_survives_save_load(tmp_path):
     assert loaded.search(tokenize("uitbuiting beleid"), 10) == hits
     assert loaded.vocabulary == index.vocabulary
     assert [i for i, _ in loaded.search(tokenize("zorgcoordinator"), 3)] == [1]
+
+
+def test_scores_are_those_of_bm25s(tmp_path):
+    import bm25s
+
+    docs = [tokenize(t) for t in (SAMPLE * 3).split(". ") if t]
+    reference = bm25s.BM25(method="lucene")
+    reference.index(docs, show_progress=False)
+    ours = LexicalIndex.build(docs)
+    ours.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    for query in ["uitbuiting slachtoffers", "melden meldpunt politie", "opvang opvang", "zorgcoordinator"]:
+        tokens = tokenize(query)
+        expected = reference.get_scores(tokens)
+        hits = loaded.search(tokens, len(docs))
+        assert hits, query
+        assert all(score == pytest.approx(float(expected[i]), rel=1e-5) for i, score in hits)
+        assert {i for i, _ in hits} == {i for i, s in enumerate(expected) if s > 0}
+
+
+def test_damaged_index_does_not_load(tmp_path):
+    LexicalIndex.build([tokenize(SAMPLE)]).save(tmp_path)
+    np.save(tmp_path / "indptr.npy", np.zeros(2, np.int64))
+    with pytest.raises(ValueError):
+        LexicalIndex.load(tmp_path)
 
 
 def test_unknown_terms_and_empty_index_give_no_hits(tmp_path):

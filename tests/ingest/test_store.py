@@ -296,7 +296,7 @@ def test_corrupt_index_says_how_to_rebuild_and_ingest_repairs_it(corpus, setting
     elif damage == "manifest.json":
         (gen_dir / damage).write_text("[]", encoding="utf-8")
     elif damage == "lexical":
-        (gen_dir / "lexical" / "vocabulary.json").unlink()
+        (gen_dir / "lexical" / "lexical.json").unlink()
     else:
         GenerationPointer(settings.data_dir).switch("bestaat-niet")
     with pytest.raises(IndexCorrupt, match="dossier ingest --rebuild"):
