@@ -42,7 +42,7 @@ def collection_name(generation: str) -> str:
 def _chroma_client(settings, gen_dir: Path):
     """The one place a Chroma client is made: the embedded store in the generation's folder."""
     # chromadb reads this when its telemetry module loads; Settings below covers the client itself.
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -163,7 +163,7 @@ class Index:
         return list(dict.fromkeys(c.section_path for c in self.chunks))
 
     def close(self) -> None:
-        """Release the Chroma client (its files stay)."""
+        """Release the Chroma client (files stay); call it before reopening once `is_current()` is False."""
         self._client.close()
 
 

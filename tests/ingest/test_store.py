@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,8 @@ from ingest.generations import GenerationPointer, generation_dir, generations_di
 from ingest.lexical import tokenize
 from ingest.settings import Settings
 from ingest.store import Index, ingest_corpus
+
+REPO = Path(__file__).resolve().parents[2]
 
 SIGNALEN = """# Mensenhandel in de regio
 
@@ -336,6 +341,52 @@ def test_old_generations_are_pruned_but_the_previous_stays_readable(corpus, sett
     kept = sorted(p.name for p in generations_dir(settings.data_dir).iterdir())
     assert kept == sorted([second.generation, third.generation])
     assert Index.open(settings).manifest["previous_generation"] == second.generation
+
+
+def test_progress_bars_count_files_and_embedded_passages(corpus):
+    bars = []
+
+    class Bar:
+        def __init__(self, total, desc, unit):
+            self.total, self.desc, self.done, self.closed = total, desc, 0, False
+            bars.append(self)
+
+        def update(self, n=1):
+            self.done += n
+
+        def close(self):
+            self.closed = True
+
+    report = ingest(progress=Bar)
+    seen = {b.desc: (b.total, b.done, b.closed) for b in bars}
+    assert seen["bestanden"] == (2, 2, True)
+    assert seen["embedden"] == (report.chunks, report.chunks, True)
+    (corpus / "nieuw.md").write_text(
+        "# Nieuw\n\nEen nieuwe alinea over mensenhandel in de haven van Rotterdam.\n"
+    )
+    bars.clear()
+    report = ingest(progress=Bar)
+    seen = {b.desc: (b.total, b.done, b.closed) for b in bars}
+    assert seen["passages overnemen"][0] == seen["passages overnemen"][1] == report.chunks - report.embedded
+    assert seen["embedden"] == (report.embedded, report.embedded, True) and report.embedded >= 1
+
+
+def test_reading_the_index_imports_no_model_libraries(corpus, settings):
+    ingest()
+    code = (
+        "import sys, numpy as np\n"
+        "from ingest.settings import Settings\n"
+        "from ingest.store import Index\n"
+        "from ingest.lexical import tokenize\n"
+        "index = Index.open(Settings())\n"
+        "assert index.dense_search(np.ones(64, np.float32) / 8, 3)\n"
+        "assert index.lexical_search(tokenize('slachtoffers opvang'), 3)\n"
+        "heavy = ['torch', 'sentence_transformers', 'transformers', 'langchain_core', 'bm25s', 'scipy']\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_empty_corpus_gives_an_empty_index(tmp_path, monkeypatch, settings):
