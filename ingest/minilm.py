@@ -251,7 +251,9 @@ class MiniLM:
         # 2-thread BLAS in one thread, and 6.8/s with both threads on 2-thread BLAS (oversubscribed).
         from concurrent.futures import ThreadPoolExecutor
 
-        size = max(1, min(batch_size, -(-len(seqs) // _WORKERS)))
+        # As many slices as a multiple of the workers, so no worker idles in the last round.
+        rounds = -(-len(seqs) // (batch_size * _WORKERS))
+        size = -(-len(seqs) // (rounds * _WORKERS))
         slices = [seqs[i : i + size] for i in range(0, len(seqs), size)]
         with ThreadPoolExecutor(_WORKERS) as pool:
             return np.concatenate(list(pool.map(self._forward, slices)))
