@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from ingest.settings import Settings
 from ingest.store import Index, ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "tests" / "data" / "samples"
 
 SIGNALEN = """# Mensenhandel in de regio
 
@@ -272,6 +274,25 @@ def test_previously_indexed_file_that_breaks_keeps_its_passages(corpus):
     assert ids_of(index, "sub/opvang.txt") == kept
     assert report.removed == len(old_signalen - ids_of(index, "signalen.md")) < len(old_signalen)
     assert any("loverboys" in c.text for c in index.chunks)
+
+
+def test_every_format_is_indexed_and_every_bad_sample_reported(small_corpus):
+    readable = sorted(p.name for p in small_corpus.iterdir())
+    report = ingest()
+    assert report.files == len(readable) and report.skipped == []
+    index = Index.open(Settings())
+    assert index.manifest["sources"] == readable
+    pages = sorted(c.page for c in index.chunks if c.source == "twee-paginas.pdf")
+    assert set(pages) == {1, 2}
+    got = index._collection.get(where={"source": "twee-paginas.pdf"}, include=["metadatas"])
+    assert sorted(m["page"] for m in got["metadatas"]) == pages
+
+    bad = sorted(set(p.name for p in SAMPLES.iterdir()) - set(readable))
+    for name in bad:
+        shutil.copy(SAMPLES / name, small_corpus / name)
+    report = ingest()
+    assert [s["path"] for s in report.skipped] == bad and all(s["reason"] for s in report.skipped)
+    assert report.files == len(readable) and report.embedded == 0
 
 
 def test_second_ingest_is_refused_while_one_runs(corpus, settings):
