@@ -46,6 +46,23 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=20, description="Passages cited with an answer.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with a message.")
     timezone: str = Field("Europe/Amsterdam", description="Time zone for the meldpunt's opening hours.")
+    oos_max_novelty: float = Field(
+        0.21,
+        ge=0,
+        le=1,
+        description="Out of scope when a larger share of the question's words are terms the dossier lacks "
+        "(calibrated: dossier eval --calibrate).",
+    )
+    oos_min_lexical: float = Field(
+        1.71, ge=0, description="Out of scope when the best BM25 score is below this and the best cosine too."
+    )
+    oos_min_dense: float = Field(
+        0.315, ge=-1, le=1, description="Out of scope when the best cosine is below this and the best BM25 too."
+    )
+    contacts_file: Path | None = Field(
+        None,
+        description="TOML with the meldpunt card facts; empty: contacts.toml in corpus_dir, else the bundled one.",
+    )
 
     # Page
     host: str = Field("127.0.0.1", description="Address the page listens on.")

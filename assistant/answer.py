@@ -1,0 +1,383 @@
+"""Extractive answers: pick the 1–4 sentences of the retrieved passages that best answer the question.
+
+Every quoted sentence stands verbatim in a cited passage and carries its marker [n] (n = position in
+the citation list); the only other words are fixed phrasing ("Volgens het dossier:"). Sentences are
+scored by the idf-weighted share of the question's stems they contain, the rank of their passage,
+a match of the section heading, and (when the question asks for a number, a name, ...) whether they
+hold such an entity. The passage with the best sentence becomes citation 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from assistant import answertype
+from assistant.intent import words
+from assistant.query import Query
+from assistant.retrieve import Hit
+from assistant.types import Citation
+from ingest.lexical import tokenize
+
+MAX_SENTENCES = 4
+_GAIN_FLOOR = 0.5  # a sentence scoring under half the best is never quoted...
+_MIN_GAIN = 0.15  # ...and one under `ratio` of it only when it covers this much of the question anew
+_JOIN_LIMIT = 450  # a "...:" lead-in is quoted together with its list when the whole stays this short
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9À-Ý])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)])\s+")
+
+# Stems of words that say what kind of answer is wanted, not what it is about.
+_TYPE_WORDS = {
+    t
+    for w in words(
+        "naam heet telefoonnummer nummer mail mailadres e-mailadres adres website url link jaar "
+        "wanneer hoeveel aantal vaak lang duurt kost kosten"
+    )
+    for t in tokenize(w)
+}
+
+
+@dataclass
+class Sentence:
+    """One candidate sentence of a retrieved passage."""
+
+    text: str
+    hit: int  # index into the hits
+    position: int  # index within its passage
+    stems: set[str]
+    score: float = 0.0
+    entity: bool = False
+    item: bool = False  # a list item
+    opens_list: bool = False  # ends with ':' or ';': more items follow
+    matched: dict = field(default_factory=dict)  # question term -> its share of the question, found here
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or list item of a passage."""
+
+    text: str
+    item: bool = False  # a list item ("- ...", "1. ...")
+
+    @property
+    def opens_list(self) -> bool:
+        """Ends with ':' or ';': the list it introduces or belongs to goes on after it."""
+        return self.text.endswith((":", ";"))
+
+
+def split_units(text: str) -> list[Unit]:
+    """Sentences and list items of a passage; a short '...:' lead-in stays with the items after it."""
+    pieces: list[Unit] = []
+    for para in re.split(r"\n\s*\n|\n(?=\s*(?:[-–•*·]|\d{1,2}[.)])\s)", text):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        item = bool(_LIST_ITEM.match(para))
+        para = _LIST_ITEM.sub("", para)
+        parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
+        pieces.extend(Unit(p, item and n == 0) for n, p in enumerate(parts))
+    out: list[Unit] = []
+    i = 0
+    while i < len(pieces):
+        s = pieces[i].text
+        if s.endswith(":") and i + 1 < len(pieces):
+            j, joined = i + 1, s
+            while j < len(pieces) and len(joined) + len(pieces[j].text) + 1 <= _JOIN_LIMIT:
+                joined = f"{joined} {pieces[j].text}"
+                j += 1
+                if joined.endswith((".", "!", "?")) and not pieces[j - 1].text.endswith(";"):
+                    break
+            if j > i + 1:
+                out.append(Unit(joined, pieces[i].item))
+                i = j
+                continue
+        out.append(pieces[i])
+        i += 1
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """The texts of `split_units`."""
+    return [u.text for u in split_units(text)]
+
+
+def idf_table(vocabulary: dict[str, int], n_docs: int) -> dict[str, float]:
+    return {t: math.log(1.0 + n_docs / df) for t, df in vocabulary.items() if df > 0}
+
+
+def units_with_stems(text: str) -> list[tuple[Unit, frozenset[str]]]:
+    """Units of a passage with their stems (what the per-index cache holds)."""
+    return [(u, frozenset(tokenize(u.text))) for u in split_units(text)]
+
+
+def candidates(hits: list[Hit], cache: dict | None = None) -> list[Sentence]:
+    """The sentences of the hits; `cache` maps chunk id -> `units_with_stems` (computed once per index)."""
+    out = []
+    for h, hit in enumerate(hits):
+        pairs = (cache or {}).get(hit.chunk.id)
+        if pairs is None:
+            pairs = units_with_stems(hit.chunk.text)
+        for p, (u, stems) in enumerate(pairs):
+            out.append(Sentence(u.text, h, p, set(stems), item=u.item, opens_list=u.opens_list))
+    return out
+
+
+def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set[str]:
+    """Question terms that pin down a topic: not in most passages, not about the kind of answer."""
+    limit = max(2, int(0.25 * n_docs))
+    out = set()
+    for t in query.core:
+        if t in _TYPE_WORDS:
+            continue
+        group = {t} | set(query.terms.alts.get(t, {}))
+        if min(vocabulary.get(g, n_docs) for g in group) <= limit:
+            out |= group
+    return out
+
+
+def check_types(
+    query: Query,
+    hits: list[Hit],
+    sentences: list[Sentence],
+    *,
+    vocabulary: dict[str, int],
+    n_docs: int,
+    lower_words: set[str],
+    depth: int = 3,
+) -> answertype.TypeCheck:
+    """Is each answer type the question asks for present in a relevant sentence of the top passages?
+
+    Relevant: the sentence, its neighbours or its section heading share a specific question term.
+    """
+    types = answertype.answer_types(query.type_text)
+    if not types:
+        return answertype.TypeCheck((), True)
+    specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
+    noun = answertype.counted_noun(query.type_text)
+    noun_stems = set(tokenize(noun)) if noun else set()
+    if query.lang == "en" and noun:
+        from assistant.query import english_phrases
+
+        for _positions, dutch in english_phrases([noun]):
+            noun_stems |= {t for w in dutch for t in tokenize(w)}
+    by_hit: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_hit.setdefault(s.hit, []).append(s)
+    ok_types, holding = set(), []
+    for h, sents in by_hit.items():
+        if h >= depth:
+            continue
+        section = set(tokenize(hits[h].chunk.section_path))
+        for i, s in enumerate(sents):
+            near = set(s.stems) | section
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(sents):
+                    near |= sents[j].stems
+            if not near & specific:
+                continue
+            for t in types:
+                if answertype.has_entity(
+                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=_stem1
+                ):
+                    ok_types.add(t)
+                    s.entity = True
+                    holding.append(s.text)
+    missing = tuple(t for t in types if t not in ok_types)
+    return answertype.TypeCheck(types, not missing, holding, missing)
+
+
+def _stem1(word: str) -> list[str]:
+    return tokenize(word)
+
+
+def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> dict:
+    """Core term -> its idf-weighted share of the question, for the core terms found in `stems`."""
+    denom = sum(idf.get(t, default) for t in core) or 1.0
+    out = {}
+    for t in core:
+        if t in stems:
+            weight = 1.0
+        else:
+            weight = max((aw for a, aw in alts.get(t, {}).items() if a in stems), default=0.0)
+        if weight:
+            out[t] = weight * idf.get(t, default) / denom
+    return out
+
+
+def _match(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> float:
+    """idf-weighted share of the core terms found in `stems` (a synonym counts by its weight)."""
+    return sum(_matched(stems, core, alts, idf, default).values())
+
+
+def top_coverage(
+    query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict, depth: int = 3
+) -> float:
+    """The best idf-weighted share of the question's terms that one of the first passages holds."""
+    default = max(idf.values(), default=1.0)
+    stems: dict[int, set[str]] = {}
+    for s in sentences:
+        if s.hit < depth:
+            stems.setdefault(s.hit, set(tokenize(hits[s.hit].chunk.section_path))).update(s.stems)
+    return max((_match(st, query.core, query.terms.alts, idf, default) for st in stems.values()), default=0.0)
+
+
+def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict[str, float]) -> None:
+    """Set `score` on each sentence (higher = answers the question better).
+
+    sentence match + 0.35 passage match (the passage as a whole, with its heading) + 0.15 heading match
+    + 0.2 retrieval score + 0.3 when it holds the entity the question asks for.
+    """
+    default = max(idf.values(), default=1.0)
+    core, alts = query.core, query.terms.alts
+    ctx_core = query.context_core
+    ctx_alts = query.context.alts if query.context else {}
+    headings = [set(tokenize(" ".join(h.chunk.section[1:]) or h.chunk.section_path)) for h in hits]
+    passage_stems: dict[int, set[str]] = {}
+    for s in sentences:
+        passage_stems.setdefault(s.hit, set(headings[s.hit])).update(s.stems)
+    passage = {h: _match(st, core, alts, idf, default) for h, st in passage_stems.items()}
+    heading = {h: _match(headings[h], core, alts, idf, default) for h in passage_stems}
+    for s in sentences:
+        s.matched = _matched(s.stems, core, alts, idf, default)
+        score = sum(s.matched.values())
+        if ctx_core:
+            score += 0.4 * _match(s.stems, ctx_core, ctx_alts, idf, default)
+        score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
+        score += 0.3 if s.entity else 0.0
+        n = len(s.stems)
+        if n < 3 or (n < 6 and not s.text.rstrip().endswith((".", "!", "?", ";", ":"))):
+            score *= 0.5  # fragments ("Via", a bare sub-heading) say little on their own
+        elif n > 70:
+            score *= 0.85
+        s.score = score
+
+
+def select(
+    sentences: list[Sentence],
+    limit: int = MAX_SENTENCES,
+    ratio: float = 0.7,
+    continues: dict[int, int] | None = None,
+) -> list[Sentence]:
+    """The best sentence, and up to `limit`-1 more that score close to it and add something new.
+
+    A chosen sentence that opens a list ("heeft de volgende taken:") is followed by the list's next
+    items, also from the passage that continues it (`continues`: hit -> hit that goes on after it).
+    """
+    ranked = sorted(sentences, key=lambda s: (-s.score, s.hit, s.position))
+    if not ranked:
+        return []
+    best = ranked[0]
+    chosen: list[Sentence] = [best]
+    covered = set(best.matched)
+    for s in ranked[1:]:
+        if len(chosen) >= limit or s.score < min(ratio, _GAIN_FLOOR) * best.score:
+            break
+        # A sentence that answers another part of the question may score lower than one that repeats it.
+        gain = sum(w for t, w in s.matched.items() if t not in covered)
+        if s.score < ratio * best.score and gain < _MIN_GAIN:
+            continue
+        if any(_overlap(s, c) > 0.8 for c in chosen):
+            continue
+        if sum(c.hit == s.hit for c in chosen) >= 3:
+            continue
+        chosen.append(s)
+        covered |= set(s.matched)
+    out: list[Sentence] = []
+    for s in chosen:
+        if len(out) >= limit:
+            break
+        if s in out:
+            continue
+        out.append(s)
+        if s.opens_list:
+            out += [i for i in _list_after(s, sentences, continues or {}, limit - len(out)) if i not in out]
+    return out
+
+
+def _list_after(
+    lead: Sentence, sentences: list[Sentence], continues: dict[int, int], n: int
+) -> list[Sentence]:
+    """Up to `n` list items after `lead`: the rest of its passage, then the passage that continues it."""
+    by_hit: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_hit.setdefault(s.hit, []).append(s)
+    out: list[Sentence] = []
+    hit, start = lead.hit, lead.position + 1
+    while hit is not None and len(out) < n:
+        for s in sorted(by_hit.get(hit, []), key=lambda s: s.position)[start:]:
+            if not s.item or len(out) >= n:
+                return out
+            out.append(s)
+        hit, start = continues.get(hit), 0
+    return out
+
+
+def _overlap(a: Sentence, b: Sentence) -> float:
+    if not a.stems or not b.stems:
+        return 1.0 if a.text == b.text else 0.0
+    return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+
+
+@dataclass
+class Composed:
+    """The answer body and its citations, in marker order."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+
+
+PHRASES = {
+    "nl": {"lead": "Volgens het dossier:", "none": "Dat staat niet in het dossier."},
+    "en": {"lead": "According to the dossier (quoted in Dutch):", "none": "That is not in the dossier."},
+}
+
+
+def compose(
+    hits: list[Hit],
+    chosen: list[Sentence],
+    *,
+    lang: str,
+    k: int,
+    pinned: Hit | None = None,
+    pinned_highlight: str = "",
+) -> tuple[list[Citation], str]:
+    """Citations (pinned passage first, then the passages of the chosen sentences, then the rest) and the
+    quoted body with markers."""
+    order: list[int] = []
+    for s in chosen:
+        if s.hit not in order:
+            order.append(s.hit)
+    order += [h for h in range(len(hits)) if h not in order]
+    cited: list[Hit] = ([pinned] if pinned else []) + [
+        hits[h] for h in order if not (pinned and hits[h].chunk.id == pinned.chunk.id)
+    ]
+    cited = cited[:k]
+    number = {hit.chunk.id: n for n, hit in enumerate(cited, start=1)}
+    highlight: dict[str, str] = {}
+    if pinned:
+        highlight[pinned.chunk.id] = pinned_highlight
+    lines = []
+    # Quote in citation order, and within a passage in reading order.
+    for s in sorted(chosen, key=lambda s: (number.get(hits[s.hit].chunk.id, 99), s.position)):
+        n = number.get(hits[s.hit].chunk.id)
+        if n is None:
+            continue
+        lines.append(f"- {s.text} [{n}]")
+        highlight.setdefault(hits[s.hit].chunk.id, s.text)
+    citations = [
+        Citation(
+            n=n,
+            chunk_id=hit.chunk.id,
+            source=hit.chunk.source,
+            section=hit.chunk.section_path,
+            text=hit.chunk.text,
+            score=round(float(hit.score), 4),
+            highlight=highlight.get(hit.chunk.id, ""),
+        )
+        for n, hit in enumerate(cited, start=1)
+    ]
+    body = ""
+    if lines:
+        body = PHRASES[lang]["lead"] + "\n" + "\n".join(lines)
+    return citations, body

@@ -1,0 +1,285 @@
+"""What type of answer a question wants, and whether a sentence holds such an entity.
+
+"hoeveel" wants a number, "e-mailadres" an address, "naam van" a person's name, "wanneer" a date or
+time... When no retrieved sentence holds such an entity, the dossier does not answer the question,
+however similar its passages look: the assistant then says so instead of quoting something else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.intent import fold, words
+
+NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency", "duration", "year", "when"
+PHONE, EMAIL, ADDRESS, URL, PERSON, WHO = "phone", "email", "address", "url", "person", "who"
+
+# Roles held by one person: "wie is de <role>?" asks for a name, not for an organisation.
+_PERSON_ROLES = (
+    r"officier|ovj|accounthouder|portefeuillehouder|burgemeester|wethouder|directeur|beleidsadviseur|"
+    r"beleidsregisseur|ketenregisseur|co[o]?rdinator|zorgcoordinator|contactpersoon|rapporteur|"
+    r"voorzitter van de (werkgroep|tafel)|specialist|manager|teamleider|prosecutor|mayor|officer|adviser|"
+    r"advisor|"
+    r"coordinator|director|contact person"
+)
+
+_TYPE_RULES: list[tuple[str, re.Pattern]] = [
+    (
+        PRICE,
+        re.compile(
+            r"\bhoeveel (kost|kosten|betaal)|\bwat (kost|kosten)\b|\bhow much (does|do|is|are)\b.*\bcost|"
+            r"\bprijs\b|\bprice\b|\bkosten\b(?! van)"
+        ),
+    ),
+    (
+        NUMBER,
+        re.compile(r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|\bnumber of\b"),
+    ),
+    (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),
+    (DURATION, re.compile(r"\bhoe ?lang\b|\bhow long\b|\bduur van\b")),
+    (
+        YEAR,
+        re.compile(
+            r"\bsinds wanneer\b|\b(in )?welk jaar\b|\bwhat year\b|\bsince when\b|\bin which year\b|"
+            r"\bjaartal\b"
+        ),
+    ),
+    (WHEN, re.compile(r"\bwanneer\b|\bwhen\b|\bhoe laat\b|\bwhat time\b|\bdatum\b|\bdate\b")),
+    (
+        EMAIL,
+        re.compile(
+            r"\be-? ?mail ?ad+res\b|\bmailad+res\b|\be-?mail address\b|\bmail address\b|"
+            r"\b(wat|what) is (het|hun|de|the|their) e-?mail\b"
+        ),
+    ),
+    (
+        PHONE,
+        re.compile(
+            r"\btelefoonnummer\b|\b(tel|telefoon)nr\b|\bphone number\b|\btelephone\b|\bnummer van\b|"
+            r"\bnumber (of|for) the\b|\bwelk nummer\b|\bwhat number\b"
+        ),
+    ),
+    (
+        ADDRESS,
+        re.compile(
+            r"(?<!e-)(?<!mail)\b(bezoek|post)?adres\b|\bwaar (is|zit) \w+ gevestigd\b|\bgevestigd\b|"
+            r"(?<!e-)(?<!mail )\baddress\b|\blocated\b"
+        ),
+    ),
+    (
+        URL,
+        re.compile(
+            r"\b(wat|welke) is (de|het|hun) (website|webadres|url|link)\b|\burl\b|\bwebadres\b|"
+            r"\bwhat is the (website|url|link)\b|\bwhich website\b"
+        ),
+    ),
+    (
+        PERSON,
+        re.compile(
+            r"\bnaam van\b|\bhoe heet\b|\bheet (de|het|hij|zij)\b|\bname of\b|\bwhat is (his|her) name\b|"
+            rf"\b(wie|who)( is| zijn| are|'s)? (de|het|onze|the|our)? ?\w*({_PERSON_ROLES})\w*\b"
+        ),
+    ),
+    # English "who" also starts relative clauses ("people who are smuggled"): only a question's "who" counts.
+    (
+        WHO,
+        re.compile(
+            r"\bwie\b|^(and |but |so )?who\b|[,;:] *(and )?who\b|\band who\b|\bwhich organi[sz]ations?\b|"
+            r"\bwelke organisaties?\b"
+        ),
+    ),
+]
+
+
+def answer_types(question: str) -> tuple[str, ...]:
+    """The entity types the question asks for, most specific first (empty: any sentence may answer)."""
+    q = fold(question)
+    found = [t for t, pat in _TYPE_RULES if pat.search(q)]
+    # Narrow: a price question is not also a plain count; a year or a name question not also a vague one.
+    drop = {
+        PRICE: {NUMBER},
+        YEAR: {WHEN},
+        PERSON: {WHO},
+        EMAIL: {ADDRESS},
+        FREQUENCY: {WHEN},
+        DURATION: {WHEN},
+    }
+    for t in list(found):
+        for d in drop.get(t, ()):
+            if d in found:
+                found.remove(d)
+    return tuple(found)
+
+
+def counted_noun(question: str) -> str | None:
+    """The word after 'hoeveel'/'how many' (the thing counted), if any."""
+    m = re.search(r"\b(?:hoeveel|how many|het aantal|number of)\s+([\w-]+)", fold(question))
+    return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------- entities in a sentence
+
+_NUM_WORDS = (
+    "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|"
+    "vijftig|zestig|honderd|honderden|duizend|duizenden|tientallen|two|three|four|five|six|seven|eight|nine|ten|"
+    "twelve|twenty|thirty|hundred|hundreds|thousand|thousands|dozens"
+)
+_NUMBER_RE = re.compile(rf"\b(\d+([.,]\d+)?%?|{_NUM_WORDS}|eenmaal|tweemaal|driemaal)\b")
+_PRICE_RE = re.compile(
+    r"€\s?\d|\b\d+([.,]\d+)? ?(euro|eur)\b|\b(gratis|kosteloos|kosteloze|free of charge|free)\b"
+)
+_FREQ_RE = re.compile(
+    rf"\b(\d+|{_NUM_WORDS}|een|1x|\d+x|eens) ?(keer|maal|x)? (per|in de|per jaar|a|each) ?"
+    r"(jaar|maand|week|dag|kwartaal|year|month|week|day)\b|"
+    r"\b(jaarlijks|maandelijks|wekelijks|dagelijks|tweejaarlijks|per jaar|yearly|annually|"
+    r"monthly|weekly|daily)\b"
+)
+_DURATION_RE = re.compile(
+    rf"\b(\d+|{_NUM_WORDS}|een|enkele|paar)\s+(minuut|minuten|uur|uren|dag|dagen|week|weken|maand|maanden|jaar|"
+    r"jaren|minutes|hours|days|weeks|months|years)\b|\b\d+\s?(min|u)\b|\bhalve? (dag|uur)\b"
+)
+_YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+_TIME_RE = re.compile(
+    r"\b\d{1,2}[:.]\d\d\b|\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|januari|februari|"
+    r"maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|najaar|zomer|winter|"
+    r"begin|eind|einde|sinds)\b"
+)
+_PHONE_RE = re.compile(r"(\+31|\b0)[\s-]*\d{1,3}([\s-]*\d{2,3}){2,4}\b|\b0[89]00[\s-]*\d{3,4}\b|\b112\b")
+_EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_ADDRESS_RE = re.compile(
+    r"\b[A-Z][a-z]+(straat|weg|laan|plein|kade|singel|dijk|gracht|dreef|park|hof|steeg|boulevard|markt)\s+\d+|"
+    r"\b\d{4}\s?[A-Z]{2}\b|\bpostbus\s+\d+",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(nl|com|org|eu|info|net)\b")
+# Words that end the phrase a number belongs to (verbs, articles, conjunctions).
+_BREAKERS = words(
+    """
+    a aan an and are at bij dat de die een en er for het in is met of on op or the to tot van voor
+    waren was werd were with worden wordt zijn
+"""
+)
+_TUSSEN = {"van", "de", "der", "den", "ter", "ten", "te", "van't", "la", "le", "du", "von"}
+_DETERMINERS = words(
+    """
+    a an dat de deze die dit een haar het hun ons onze the zijn
+"""
+)
+_WORD_RE = re.compile(r"[\w'’-]+")
+_TOKEN_RE = re.compile(r"[\w'’-]+|[^\w\s]")
+
+
+def person_names(sentence: str, lower_words: set[str]) -> list[str]:
+    """Spans of 2+ capitalised words that look like a person's name.
+
+    `lower_words` are words seen in lower case in the corpus: "Officier van Justitie" is a role, not a
+    name, because "officier" also occurs in lower case. An article before the span ("het Rode Kruis",
+    "de Regionale Tafel") marks an organisation; acronyms never count; punctuation ends a span.
+    """
+
+    def name_like(w: str) -> bool:
+        return (
+            w[:1].isupper()
+            and not w.isupper()
+            and len(w) > 1
+            and fold(w) not in lower_words
+            and not any(ch.isdigit() for ch in w)
+        )
+
+    toks = _TOKEN_RE.findall(sentence)
+    names, i = [], 0
+    while i < len(toks):
+        if not name_like(toks[i]):
+            i += 1
+            continue
+        # Maximal run of name-like words, joined by tussenvoegsels ("Jantien van Termeij").
+        caps, j, k = 1, i, i + 1
+        while k < len(toks):
+            if name_like(toks[k]):
+                caps, j, k = caps + 1, k, k + 1
+            elif (
+                toks[k] in _TUSSEN
+                and k + 1 < len(toks)
+                and (name_like(toks[k + 1]) or toks[k + 1] in _TUSSEN)
+            ):
+                k += 1
+            else:
+                break
+        preceded_by_article = i > 0 and fold(toks[i - 1]) in _DETERMINERS
+        if caps >= 2 and not preceded_by_article:
+            names.append(" ".join(toks[i : j + 1]))
+        i = j + 1
+    return names
+
+
+def _organisations(sentence: str, query_folded: str) -> bool:
+    """A capitalised name or acronym that the question itself does not already contain."""
+    for i, w in enumerate(_WORD_RE.findall(sentence)):
+        if i == 0 or not w[:1].isupper() or len(w) < 2:
+            continue
+        if fold(w) not in query_folded:
+            return True
+    return False
+
+
+def has_entity(
+    kind: str, sentence: str, *, lower_words: set[str], query: str, noun_stems: set[str], stem
+) -> bool:
+    """Does `sentence` contain an entity of type `kind`?
+
+    For NUMBER with a counted noun ("hoeveel gemeenten"), the noun must follow the number closely
+    ("23 gemeenten"): a sentence with some other number ("maximaal 3 maanden") does not count.
+    """
+    s = sentence
+    f = fold(s)
+    if kind == NUMBER:
+        if not noun_stems:
+            return bool(_NUMBER_RE.search(f))
+        toks = _WORD_RE.findall(f)
+        for i, t in enumerate(toks):
+            if not _NUMBER_RE.fullmatch(t) or _YEAR_RE.fullmatch(t):
+                continue
+            # "23 gemeenten", "10 VR-brillen", "twee nieuwe zorgcoördinatoren": the noun follows the
+            # number with at most an adjective between; "een jaar of tien zijn de slachtoffers" does not
+            # count.
+            for w in toks[i + 1 : i + 3]:
+                stems = set(stem(w))
+                if stems & noun_stems:
+                    return True
+                if not stems or w in _BREAKERS:
+                    break
+        return False
+    if kind == PRICE:
+        return bool(_PRICE_RE.search(f))
+    if kind == FREQUENCY:
+        return bool(_FREQ_RE.search(f))
+    if kind == DURATION:
+        return bool(_DURATION_RE.search(f))
+    if kind == YEAR:
+        return bool(_YEAR_RE.search(f))
+    if kind == WHEN:
+        return bool(_YEAR_RE.search(f) or _TIME_RE.search(f) or _FREQ_RE.search(f) or _DURATION_RE.search(f))
+    if kind == PHONE:
+        return bool(_PHONE_RE.search(s))
+    if kind == EMAIL:
+        return bool(_EMAIL_RE.search(s))
+    if kind == ADDRESS:
+        return bool(_ADDRESS_RE.search(s))
+    if kind == URL:
+        return bool(_URL_RE.search(s))
+    if kind == PERSON:
+        return bool(person_names(s, lower_words))
+    if kind == WHO:
+        return bool(person_names(s, lower_words)) or _organisations(s, fold(query))
+    return True
+
+
+@dataclass
+class TypeCheck:
+    """Result of checking the answer type against candidate sentences."""
+
+    types: tuple[str, ...]
+    satisfied: bool
+    sentences: list[str] = field(default_factory=list)  # the sentences that hold the entity
+    missing: tuple[str, ...] = ()  # the types no relevant sentence holds

@@ -1,0 +1,370 @@
+"""The assistant: a question in, a cited extractive answer out (with the meldpunt card when situational).
+
+    question ─ clean ─ prepare (typos, English, follow-up) ─ retrieve (dense + BM25, fused)
+        ├─ situational (intent rules)  → meldpunt card + meldpunt passage [1] + best quotes
+        ├─ out of scope (calibrated)   → "Dat staat niet in het dossier." + who may know
+        └─ otherwise                   → best quotes with [n] markers
+
+The index is reopened when a newer ingest has finished (checked at most every couple of seconds).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from assistant import answer as ans
+from assistant import answertype, intent
+from assistant import meldpunt as mp
+from assistant.query import Query, Vocabulary, clean_question, prepare
+from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
+from assistant.types import Answer, Meldpunt
+from ingest.errors import QuestionError
+from ingest.model import Chunk
+
+REOPEN_CHECK_SECONDS = 2.0
+_NORM = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`), set in Settings."""
+
+    max_novelty: float = (
+        0.21  # share of the question's content words that are salient terms the dossier lacks
+    )
+    min_lexical: float = 1.71  # best BM25 score...
+    min_dense: float = 0.315  # ...and best cosine: below both, nothing in the dossier is close
+
+    @classmethod
+    def from_settings(cls, settings) -> Thresholds:
+        return cls(settings.oos_max_novelty, settings.oos_min_lexical, settings.oos_min_dense)
+
+
+@dataclass
+class Signals:
+    """What the out-of-scope decision looked at (shown by the calibration report)."""
+
+    coverage: float
+    novelty: float
+    codes: list[str]  # unknown identifiers ('B8'): the question names something the dossier lacks
+    top_coverage: float  # best idf-weighted share of the question's terms in one of the first passages
+    top_lexical: float
+    top_dense: float
+    top_fused: float
+    types: tuple[str, ...]
+    types_ok: bool
+    unknown: list[str]
+    missing_types: tuple[str, ...] = ()
+
+
+class _State:
+    """Everything derived from one opened index."""
+
+    def __init__(self, index, facts: mp.MeldpuntFacts):
+        self.index = index
+        self.vocab = Vocabulary.from_index(index)
+        self.n_docs = max(1, len(index.chunks))
+        self.idf = ans.idf_table(self.vocab.df, self.n_docs)
+        self.lower_words = {
+            w
+            for c in index.chunks
+            for w in re.findall(r"[^\W\d_]+", c.text)
+            if w.islower()
+            for w in [intent.fold(w)]
+        }
+        self.meldpunt_chunk, self.meldpunt_sentence = _find_meldpunt(index.chunks, facts)
+        # Sentences and their stems, once per passage: answering then only scores them.
+        self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
+        # The passage that goes on where another stops (same document and section, next position).
+        by_place = {(c.source, c.ordinal): c for c in index.chunks}
+        self.next_chunk = {
+            c.id: n
+            for c in index.chunks
+            if (n := by_place.get((c.source, c.ordinal + 1))) is not None and n.section == c.section
+        }
+
+
+def _norm(text: str) -> str:
+    return " ".join(_NORM.split(intent.fold(text))).strip()
+
+
+def _find_meldpunt(chunks: list[Chunk], facts: mp.MeldpuntFacts) -> tuple[Chunk | None, str]:
+    """The passage the card's facts come from: the one holding the source quote, else the phone number."""
+    quote = _norm(facts.source_quote) if facts.source_quote else None
+    digits = re.sub(r"\D", "", facts.phone)
+    best = None
+    for c in chunks:
+        if quote and quote in _norm(c.text):
+            best = c
+            break
+        if best is None and digits and digits in re.sub(r"\D", "", c.text):
+            best = c
+    if best is None:
+        return None, ""
+    sentences = ans.split_sentences(best.text)
+    for s in sentences:
+        if digits and digits in re.sub(r"\D", "", s):
+            return best, s
+    return best, sentences[0] if sentences else ""
+
+
+def _continues(hits: list[Hit], next_chunk: dict) -> dict[int, int]:
+    """hit index -> index of the hit whose passage continues it."""
+    where = {h.chunk.id: i for i, h in enumerate(hits)}
+    out = {}
+    for i, h in enumerate(hits):
+        nxt = next_chunk.get(h.chunk.id)
+        if nxt is not None and nxt.id in where:
+            out[i] = where[nxt.id]
+    return out
+
+
+class Assistant:
+    """Answers questions over the index. Thread-safe for concurrent `ask` calls."""
+
+    def __init__(
+        self,
+        settings=None,
+        *,
+        index=None,
+        embedder=None,
+        clock: Callable[[], datetime] | None = None,
+        thresholds: Thresholds | None = None,
+        fusion: Fusion = DEFAULT_FUSION,
+    ):
+        if settings is None:
+            from ingest.settings import Settings
+
+            settings = Settings()
+        self.settings = settings
+        self.thresholds = thresholds or Thresholds.from_settings(settings)
+        self.fusion = fusion
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._facts = mp.load_facts(mp.contacts_path(settings))
+        self._tz = mp.zone(settings)
+        if index is None:
+            from ingest.store import Index
+
+            index = Index.open(settings)
+        if embedder is None:
+            from ingest.embed import load_embedder
+
+            embedder = load_embedder(settings, for_queries=True)
+        self._embedder = embedder
+        self._state = _State(index, self._facts)
+        self._retired = None
+        self._lock = threading.Lock()
+        self._checked = time.monotonic()
+
+    # ------------------------------------------------------------ index freshness
+
+    @property
+    def index(self):
+        return self._current().index
+
+    @property
+    def embedder(self):
+        return self._embedder
+
+    def _current(self) -> _State:
+        """The state of the newest finished index (reopened after an ingest; checked every ~2 s)."""
+        now = time.monotonic()
+        if now - self._checked < REOPEN_CHECK_SECONDS:
+            return self._state
+        with self._lock:
+            if now - self._checked < REOPEN_CHECK_SECONDS:
+                return self._state
+            self._checked = now
+            state = self._state
+            is_current = getattr(state.index, "is_current", None)
+            if is_current is None or is_current():
+                return state
+            from ingest.store import Index
+
+            fresh = _State(Index.open(self.settings), self._facts)
+            # Close the index retired last time, not this one: a concurrent ask may still be reading it.
+            if self._retired is not None and hasattr(self._retired, "close"):
+                self._retired.close()
+            self._retired = state.index
+            self._state = fresh
+            return fresh
+
+    # ------------------------------------------------------------ the page
+
+    def sections(self) -> list[str]:
+        """Section paths in document order (for the page's Dossier tab)."""
+        return list(dict.fromkeys(c.section_path for c in self._current().index.chunks))
+
+    def section_text(self, path: str) -> str:
+        """The passages of one section, joined in reading order."""
+        chunks = [c for c in self._current().index.chunks if c.section_path == path]
+        if not chunks:
+            raise QuestionError(
+                f"Onbekend onderdeel van het dossier: {path!r}. Kies een onderdeel uit de lijst."
+            )
+        return "\n\n".join(c.text for c in sorted(chunks, key=lambda c: (c.source, c.ordinal)))
+
+    def meldpunt_now(self, lang: str = "nl") -> Meldpunt:
+        """The meldpunt card with whether it is open at this moment."""
+        return mp.card(self._facts, self._clock(), self._tz, lang)
+
+    # ------------------------------------------------------------ answering
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        """Answer one question; `history` = earlier messages [{"role", "content"}] for follow-ups."""
+        return self.ask_with_signals(question, history)[0]
+
+    def ask_with_signals(self, question: str, history: list[dict] | None = None) -> tuple[Answer, Signals]:
+        """`ask`, plus the signals the out-of-scope decision looked at (for calibration)."""
+        text = clean_question(question, self.settings.max_question_chars)
+        state = self._current()
+        query = prepare(text, state.vocab, history)
+        situational = intent.is_situational(text) or bool(
+            query.followup and query.previous and intent.is_situational(query.previous)
+        )
+        k = self.settings.top_k
+        retrieval = retrieve(state.index, self._embedder, query, k, self.fusion, state.next_chunk)
+        hits = retrieval.hits
+        sentences = ans.candidates(hits, state.sentences)
+        check = ans.check_types(
+            query,
+            hits,
+            sentences,
+            vocabulary=state.vocab.df,
+            n_docs=state.n_docs,
+            lower_words=state.lower_words,
+        )
+        signals = self.signals(query, retrieval, check, ans.top_coverage(query, hits, sentences, state.idf))
+        if not situational and self.out_of_scope(signals):
+            return self._refusal(text, query, signals), signals
+        ans.score_sentences(query, hits, sentences, state.idf)
+        if situational:
+            return self._situational(text, query, hits, sentences, state), signals
+        chosen = ans.select(sentences, continues=_continues(hits, state.next_chunk))
+        citations, body = ans.compose(hits, chosen, lang=query.lang, k=k)
+        answer = Answer(
+            text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang
+        )
+        return answer, signals
+
+    def signals(
+        self, query: Query, retrieval: Retrieval, check: answertype.TypeCheck, coverage: float
+    ) -> Signals:
+        return Signals(
+            coverage=query.coverage,
+            novelty=query.novelty,
+            codes=list(query.unknown_codes),
+            top_coverage=coverage,
+            top_lexical=retrieval.top_lexical,
+            top_dense=retrieval.top_dense,
+            top_fused=retrieval.hits[0].score if retrieval.hits else 0.0,
+            types=check.types,
+            types_ok=check.satisfied,
+            unknown=list(query.salient_unknown),
+            missing_types=check.missing,
+        )
+
+    def out_of_scope(self, s: Signals) -> bool:
+        """Refuse when the question asks for an entity no passage holds, uses words the dossier lacks,
+        or nothing scores close."""
+        t = self.thresholds
+        if not s.types_ok or s.codes:
+            return True
+        if s.novelty > t.max_novelty:
+            return True
+        return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense
+
+    def _situational(self, text, query, hits, sentences, state) -> Answer:
+        card = mp.card(self._facts, self._clock(), self._tz, query.lang)
+        pinned = None
+        if state.meldpunt_chunk is not None:
+            pinned = next((h for h in hits if h.chunk.id == state.meldpunt_chunk.id), None)
+            if pinned is None:
+                pinned = Hit(chunk=state.meldpunt_chunk, score=0.0)
+        # The card already says what the meldpunt passage says; quote what else bears on the situation.
+        others = [s for s in sentences if pinned is None or hits[s.hit].chunk.id != pinned.chunk.id]
+        chosen = ans.select(others, limit=3, continues=_continues(hits, state.next_chunk))
+        citations, body = ans.compose(
+            hits,
+            chosen,
+            lang=query.lang,
+            k=self.settings.top_k,
+            pinned=pinned,
+            pinned_highlight=state.meldpunt_sentence,
+        )
+        head = mp.render(card, self._facts, query.lang, marker="[1]" if pinned else "")
+        answer = head + ("\n\n" + body if body else "")
+        return Answer(
+            text, answer, citations, situational=True, meldpunt=card, out_of_scope=False, lang=query.lang
+        )
+
+    def _refusal(self, text: str, query: Query, signals: Signals) -> Answer:
+        lang = query.lang
+        parts = [ans.PHRASES[lang]["none"]]
+        missing = _what_is_missing(signals, lang)
+        if missing:
+            parts.append(missing)
+        f = self._facts
+        if lang == "en":
+            parts.append(
+                "The regional policy adviser on human trafficking (beleidsadviseur mensenhandel) of the VAR "
+                "may "
+                f"know more; for a concrete situation call the {f.name}: {f.phone} ({f.hours})."
+            )
+        else:
+            parts.append(
+                "Misschien weet de regionaal beleidsadviseur mensenhandel van de VAR het; bij een concrete "
+                f"situatie kun je het {f.name} bellen: {f.phone} ({f.hours})."
+            )
+        return Answer(
+            text, " ".join(parts), [], situational=False, meldpunt=None, out_of_scope=True, lang=lang
+        )
+
+
+_MISSING_NL = {
+    answertype.NUMBER: "Het dossier noemt daar geen aantal bij.",
+    answertype.PRICE: "Het dossier noemt daar geen bedrag bij.",
+    answertype.FREQUENCY: "Het dossier zegt niet hoe vaak.",
+    answertype.DURATION: "Het dossier zegt niet hoe lang.",
+    answertype.YEAR: "Het dossier noemt daar geen jaar bij.",
+    answertype.WHEN: "Het dossier zegt niet wanneer.",
+    answertype.PHONE: "Het dossier noemt daar geen telefoonnummer bij.",
+    answertype.EMAIL: "Het dossier noemt daar geen e-mailadres bij.",
+    answertype.ADDRESS: "Het dossier noemt daar geen adres bij.",
+    answertype.URL: "Het dossier noemt daar geen webadres bij.",
+    answertype.PERSON: "Het dossier noemt daar geen naam bij.",
+    answertype.WHO: "Het dossier noemt daar geen persoon of organisatie bij.",
+}
+_MISSING_EN = {
+    answertype.NUMBER: "The dossier gives no number for it.",
+    answertype.PRICE: "The dossier gives no amount for it.",
+    answertype.FREQUENCY: "The dossier does not say how often.",
+    answertype.DURATION: "The dossier does not say how long.",
+    answertype.YEAR: "The dossier gives no year for it.",
+    answertype.WHEN: "The dossier does not say when.",
+    answertype.PHONE: "The dossier gives no phone number for it.",
+    answertype.EMAIL: "The dossier gives no e-mail address for it.",
+    answertype.ADDRESS: "The dossier gives no address for it.",
+    answertype.URL: "The dossier gives no web address for it.",
+    answertype.PERSON: "The dossier gives no name for it.",
+    answertype.WHO: "The dossier names no person or organisation for it.",
+}
+
+
+def _what_is_missing(s: Signals, lang: str) -> str:
+    """One fixed sentence on why: the entity type asked for, or the words the dossier lacks."""
+    if s.missing_types:
+        table = _MISSING_EN if lang == "en" else _MISSING_NL
+        return table.get(s.missing_types[0], "")
+    named = s.codes or s.unknown
+    if named:
+        words = ", ".join(f"‘{w}’" for w in named[:3])
+        return (
+            f"The dossier does not mention {words}." if lang == "en" else f"Het dossier noemt {words} niet."
+        )
+    return ""

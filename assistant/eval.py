@@ -1,0 +1,351 @@
+"""Measuring answer quality on a question set (shared/eval/README.md): metrics, calibration, a baseline.
+
+Metrics take answers as plain dicts (`Answer.to_dict()`), so the output of `dossier ask --json -`
+and the naive baseline are scored by the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import SettingsError
+
+FUZZY_MIN_CHARS = 12
+FUZZY_MIN_RATIO = 92.0
+METRICS = ("recall@5", "answer_hit", "meldpunt", "meldpunt_fp", "oos_refused", "false_refusal", "cite_valid")
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def normalize(text: str) -> str:
+    """NFKD, accents stripped, lower case, every run of non-alphanumerics one space."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.split(r"[^0-9a-z]+", text)).strip()
+
+
+def evidence_in(evidence: list[str], text: str) -> bool:
+    """Any evidence string in `text`: exactly after normalising, or fuzzily (partial ratio >= 92, 12+ chars)."""
+    from rapidfuzz import fuzz
+
+    hay = normalize(text)
+    for ev in evidence:
+        needle = normalize(ev)
+        if not needle:
+            continue
+        if needle in hay:
+            return True
+        if len(needle) >= FUZZY_MIN_CHARS and fuzz.partial_ratio(needle, hay) >= FUZZY_MIN_RATIO:
+            return True
+    return False
+
+
+def markers_valid(answer: str, n_citations: int) -> bool:
+    """Every [n] in the answer points to a listed citation (1..n_citations)."""
+    return all(1 <= int(m) <= n_citations for m in _MARKER.findall(answer or ""))
+
+
+def carries_hotline(result: dict, phone: str) -> bool:
+    """The answer text holds the meldpunt number (digits compared, so spacing does not matter)."""
+    digits = re.sub(r"\D", "", phone)
+    return bool(digits) and digits in re.sub(r"\D", "", result.get("answer", ""))
+
+
+def load_questions(path: Path) -> list[dict]:
+    """One JSON object per line (blank lines skipped); SettingsError naming the line when one is broken."""
+    items = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise SettingsError(f"Kan de vragenset niet lezen: {path} ({err.strerror}).") from err
+    for i, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            item["question"]  # noqa: B018 — a line without a question is an error
+        except (ValueError, KeyError, TypeError) as err:
+            raise SettingsError(
+                f"{path}, regel {i}: geen geldige vraag ({err}). Eén JSON-object per regel."
+            ) from err
+        items.append(item)
+    return items
+
+
+def score(items: list[dict], results: list[dict], *, phone: str, k: int = 5) -> dict[str, float]:
+    """The README metrics. false_refusal is a count; the others are shares (0..1)."""
+    in_scope = [(i, r) for i, r in zip(items, results, strict=True) if not i.get("out_of_scope")]
+    with_evidence = [(i, r) for i, r in in_scope if i.get("evidence")]
+    situational = [(i, r) for i, r in in_scope if i.get("situational")]
+    lookups = [(i, r) for i, r in zip(items, results, strict=True) if i.get("kind") in ("lookup", "typo")]
+    oos = [(i, r) for i, r in zip(items, results, strict=True) if i.get("out_of_scope")]
+
+    def share(pairs, pred) -> float:
+        return sum(1 for i, r in pairs if pred(i, r)) / len(pairs) if pairs else float("nan")
+
+    def cited(r, n):
+        return " \n ".join(c.get("text", "") for c in r.get("citations", [])[:n])
+
+    return {
+        "recall@5": share(with_evidence, lambda i, r: evidence_in(i["evidence"], cited(r, k))),
+        "answer_hit": share(
+            with_evidence, lambda i, r: evidence_in(i["evidence"], r.get("answer", "") + " \n " + cited(r, 1))
+        ),
+        "meldpunt": share(situational, lambda i, r: carries_hotline(r, phone)),
+        "meldpunt_fp": share(lookups, lambda i, r: bool(r.get("meldpunt")) or bool(r.get("situational"))),
+        "oos_refused": share(oos, lambda i, r: bool(r.get("out_of_scope"))),
+        "false_refusal": float(sum(1 for i, r in in_scope if r.get("out_of_scope"))),
+        "cite_valid": share(
+            list(zip(items, results, strict=True)),
+            lambda i, r: markers_valid(r.get("answer", ""), len(r.get("citations", []))),
+        ),
+    }
+
+
+def failures(items: list[dict], results: list[dict], *, phone: str) -> list[str]:
+    """One line per question that misses a metric (for reading, not for tuning on)."""
+    out = []
+    for i, r in zip(items, results, strict=True):
+        m = score([i], [r], phone=phone)
+        bad = [
+            name
+            for name in METRICS
+            if (name in ("meldpunt_fp", "false_refusal") and m[name] > 0)
+            or (name not in ("meldpunt_fp", "false_refusal") and m[name] == 0.0)
+        ]
+        if bad:
+            out.append(f"{i.get('id', '?')}: {', '.join(bad)}")
+    return out
+
+
+# ---------------------------------------------------------------- running the system
+
+
+def run_system(assistant, items: list[dict]) -> tuple[list[dict], list[float]]:
+    """Answers of the assistant (as dicts) and the seconds each took."""
+    results, seconds = [], []
+    for item in items:
+        t = time.perf_counter()
+        answer = assistant.ask(item["question"], item.get("history"))
+        seconds.append(time.perf_counter() - t)
+        results.append(answer.to_dict())
+    return results, seconds
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def format_table(columns: dict[str, dict[str, float]]) -> str:
+    """Metrics as rows, one column per system; a 'ratio' column when there are two."""
+    names = list(columns)
+    if len(names) == 2:
+        a, b = (columns[n] for n in names)
+        columns = {**columns, "ratio": {m: _ratio(a[m], b[m]) for m in METRICS}}
+    header = f"{'metric':<14}" + "".join(f"{n:>12}" for n in columns)
+    lines = [header, "-" * len(header)]
+    for m in METRICS:
+        cells = []
+        for n, col in columns.items():
+            v = col.get(m, float("nan"))
+            if n == "ratio":
+                cells.append(f"{v:>12}" if isinstance(v, str) else f"{v:>11.2f}x")
+            elif m == "false_refusal":
+                cells.append(f"{v:>12.0f}")
+            else:
+                cells.append(f"{v:>12.3f}")
+        lines.append(f"{m:<14}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def _ratio(a: float, b: float):
+    if a != a or b != b:  # NaN
+        return "n/a"
+    if b == 0:
+        return "n/a" if a == 0 else "inf"
+    return a / b
+
+
+# ---------------------------------------------------------------- calibration
+
+
+@dataclass
+class Calibration:
+    """Out-of-scope signals of every in-scope and out-of-scope question, and the thresholds chosen."""
+
+    rows: list[dict]
+    max_novelty: float
+    min_lexical: float
+    min_dense: float
+
+    def report(self) -> str:
+        lines = [
+            f"{'id':<6}{'scope':<7}{'novelty':>8}{'cover':>7}{'bm25':>8}{'cosine':>8}  types / codes",
+            "-" * 60,
+        ]
+        for r in sorted(self.rows, key=lambda r: (r["scope"], r["id"])):
+            types = ",".join(r["types"]) or "-"
+            ok = "" if r["types_ok"] else " (ontbreekt)"
+            lines.append(
+                f"{r['id']:<6}{r['scope']:<7}{r['novelty']:>8.2f}{r['top_coverage']:>7.2f}{r['top_lexical']:>8.2f}"
+                f"{r['top_dense']:>8.3f}  {types}{ok} {' '.join(r['codes'])}"
+            )
+        ins = [r for r in self.rows if r["scope"] == "in"]
+        out = [r for r in self.rows if r["scope"] == "oos"]
+        lines += [
+            "",
+            f"in-scope  (n={len(ins)}): novelty max {max((r['novelty'] for r in ins), default=0):.2f}, "
+            f"bm25 min {min((r['top_lexical'] for r in ins), default=0):.2f}, "
+            f"cosine min {min((r['top_dense'] for r in ins), default=0):.3f}",
+            f"out-scope (n={len(out)}): novelty {[round(r['novelty'], 2) for r in out]}, "
+            f"bm25 {[round(r['top_lexical'], 2) for r in out]}, "
+            f"cosine {[round(r['top_dense'], 3) for r in out]}, "
+            f"type missing {sum(not r['types_ok'] for r in out)}/{len(out)}",
+            "",
+            "gekozen drempels (DOSSIER_OOS_MAX_NOVELTY / _MIN_LEXICAL / _MIN_DENSE):",
+            f"  oos_max_novelty = {self.max_novelty:.2f}   (weigeren bij een groter aandeel onbekende vaktermen)",
+            f"  oos_min_lexical = {self.min_lexical:.2f}   (weigeren als BM25 én cosine allebei lager zijn)",
+            f"  oos_min_dense   = {self.min_dense:.3f}",
+        ]
+        return "\n".join(lines)
+
+
+def calibrate(assistant, items: list[dict]) -> Calibration:
+    """Collect the signals on a labelled set and choose thresholds that keep every in-scope question.
+
+    Novelty: halfway between the largest in-scope value and the smallest larger out-of-scope value.
+    Scores: 80% of the lowest in-scope value (a margin for unseen questions); these only refuse when
+    *both* the lexical and the dense match are that weak.
+    """
+    rows = []
+    for item in items:
+        if item.get("situational"):
+            continue  # never refused, so they say nothing about the threshold
+        _answer, s = assistant.ask_with_signals(item["question"], item.get("history"))
+        rows.append(
+            {
+                "id": item.get("id", "?"),
+                "scope": "oos" if item.get("out_of_scope") else "in",
+                "novelty": s.novelty,
+                "codes": list(s.codes),
+                "top_coverage": s.top_coverage,
+                "top_lexical": s.top_lexical,
+                "top_dense": s.top_dense,
+                "top_fused": s.top_fused,
+                "types": list(s.types),
+                "types_ok": s.types_ok,
+            }
+        )
+    ins = [r for r in rows if r["scope"] == "in"]
+    out = [r for r in rows if r["scope"] == "oos"]
+    in_nov = max((r["novelty"] for r in ins), default=0.0)
+    above = sorted(r["novelty"] for r in out if r["novelty"] > in_nov)
+    max_novelty = round((in_nov + above[0]) / 2, 2) if above else round(in_nov + 0.1, 2)
+    min_lexical = round(0.8 * min((r["top_lexical"] for r in ins), default=0.0), 2)
+    min_dense = round(0.8 * min((r["top_dense"] for r in ins), default=0.0), 3)
+    return Calibration(rows, max_novelty, min_lexical, min_dense)
+
+
+def fusion_study(assistant, items: list[dict], variants: dict, *, phone: str) -> str:
+    """recall@5 and answer_hit of the same assistant under other fusion settings (same index and model)."""
+    from assistant.core import Assistant
+
+    lines = [f"{'fusion':<34}{'recall@5':>10}{'answer_hit':>12}"]
+    for name, fusion in variants.items():
+        other = Assistant(
+            assistant.settings,
+            index=assistant.index,
+            embedder=assistant.embedder,
+            thresholds=assistant.thresholds,
+            fusion=fusion,
+        )
+        results, _ = run_system(other, items)
+        m = score(items, results, phone=phone)
+        lines.append(f"{name:<34}{m['recall@5']:>10.3f}{m['answer_hit']:>12.3f}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the naive baseline
+
+
+def baseline_results(settings, items: list[dict], k: int = 5) -> list[dict]:
+    """A naive LangChain RAG without an LLM: 1000/100 character chunks of the raw text, dense-only
+    Chroma with the same model, answer = the first retrieved chunk; never situational or out of scope."""
+    import os
+
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from ingest.embed import resolve_model
+    from ingest.load import SUPPORTED_SUFFIXES, load_document
+
+    corpus = Path(settings.corpus_dir)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
+    docs = []
+    for path in sorted(
+        p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+    ):
+        doc = load_document(path, corpus, settings)
+        text = "\n\n".join(t for _page, t in doc.pages)
+        docs += splitter.create_documents([text], metadatas=[{"source": doc.source}])
+    folder, _name = resolve_model(settings)
+    embeddings = HuggingFaceEmbeddings(model_name=str(folder), encode_kwargs={"normalize_embeddings": True})
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma(
+        collection_name="baseline",
+        embedding_function=embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
+    ids = [f"b{i}" for i in range(len(docs))]
+    store.add_documents(docs, ids=ids)
+    results = []
+    for item in items:
+        found = store.similarity_search_with_score(item["question"], k=k)
+        citations = [
+            {
+                "n": n,
+                "chunk_id": "",
+                "source": d.metadata.get("source", ""),
+                "section": "",
+                "text": d.page_content,
+                "score": round(1.0 - float(dist), 4),
+            }
+            for n, (d, dist) in enumerate(found, start=1)
+        ]
+        results.append(
+            {
+                "question": item["question"],
+                "answer": citations[0]["text"] if citations else "",
+                "citations": citations,
+                "situational": False,
+                "meldpunt": None,
+                "out_of_scope": False,
+            }
+        )
+    client.delete_collection("baseline")
+    return results
+
+
+def latency_summary(seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    if not ms:
+        return "geen vragen"
+    return (
+        f"latentie per vraag (warm): p50 {percentile(ms, 0.5):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+        f"gemiddeld {statistics.fmean(ms):.1f} ms (n={len(ms)})"
+    )

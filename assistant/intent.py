@@ -1,0 +1,174 @@
+"""What kind of question this is: its language, and whether it is situational.
+
+Situational = the officer describes a concrete situation, a doubt or gut feeling, or asks what to do,
+where to report or whom to call. Such questions always get the meldpunt card (decided here, by rules,
+not by retrieval). The rules are small families of cues; a strong cue decides alone, weak cues must
+come in pairs, so a plain look-up that happens to contain "terecht" or "slachtoffer" stays a look-up.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (keeps word lists compact)."""
+    return frozenset(text.split())
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents stripped, typographic apostrophes made plain (for cue matching)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+# ---------------------------------------------------------------- language
+
+_EN = words(
+    """
+    a about after an and any are at be before by can could did do does during for from has have how
+    i it me my of on our should someone that the their there they this to us was we were what when
+    where which who whom why will with would you your
+"""
+)
+_NL = words(
+    """
+    aan als bij dat de deze die dit doen doet een en er hebben heeft het hij hoe hun ik je jij kan
+    kun kunnen mag met mijn moet moeten naar niet om ons onze ook op te van voor waar wanneer wat
+    welk welke wie wij worden wordt ze zij zijn zit zitten
+"""
+)
+
+
+def detect_lang(question: str) -> str:
+    """'en' when English function words outnumber Dutch ones, else 'nl' (the default)."""
+    words = re.findall(r"[a-z']+", fold(question))
+    en = sum(w in _EN for w in words)
+    nl = sum(w in _NL for w in words)
+    return "en" if en > nl else "nl"
+
+
+# ---------------------------------------------------------------- situational
+
+_W = r"[^?.!;]"  # within one clause
+_ME = r"(ik|we|wij|je|jij)"
+_CAN = r"(moet|moeten|kan|kun|kunnen|zou|zouden|mag)"
+_IT = r"(dit|dat|het|hiermee|daarmee|deze \w+)"
+
+# Each cue family counts once. Strong families decide alone.
+_STRONG = {
+    "what-to-do": [
+        rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b",
+        r"\bwat te doen\b",
+        rf"\bwat {_CAN} {_ME} (hier ?mee|daar ?mee|ermee|met (dit|dat|deze|zo'n) \w+)\b",
+        rf"\b(bij wie|waar|naar wie) {_CAN} {_ME} {_IT}\b{_W}{{0,20}}"
+        r"\b(kwijt|melden|neerleggen|bespreken|voorleggen|terecht|heen)\b",
+        r"\bwhat (should|can|do) (i|we) do (with|about) (this|that|it)\b",
+        rf"\bhoe (pak|ga|moet|kan|kun|kunnen|moeten) {_ME} (dit|dat|hiermee|hier|daarmee|deze|zoiets)\b",
+        r"\bvervolgstap",
+        rf"\b(wat|hoe) {_CAN} (ik|we|wij) (hem|haar|hen|ze|die|deze \w+|de \w+)\b{_W}{{0,20}}"
+        r"\b(adviseren|helpen|doorverwijzen|verwijzen|sturen|ondersteunen)\b",
+        rf"\bwhat (should|can|must|do|could) (i|we)\b{_W}{{0,30}}\bdo\b",
+        r"\bnext steps?\b",
+        r"\bhow (do|should|can) (i|we) (handle|deal with|approach|respond)\b",
+    ],
+    "where-to-report": [
+        rf"\bwaar (meld|melden|kan|kun|kunnen|moet|moeten|zou)\b{_W}{{0,40}}\b(melden|gemeld|melding|meld)\b",
+        r"\bwaar meld\b",
+        rf"\b({_CAN}|zal) {_ME}\b{_W}{{0,40}}\b(melden|gemeld|doorgeven|aangeven)\b",
+        rf"\bhoe (meld|doe) (ik|we|je)\b{_W}{{0,30}}\b(melding|melden)?",
+        rf"\bwhere (do|can|should|could|must) (i|we)\b{_W}{{0,30}}\breport\b",
+        rf"\b(should|can|must|do) (i|we)\b{_W}{{0,20}}\breport\b",
+        rf"\bhow (do|can|should) (i|we)\b{_W}{{0,20}}\breport\b",
+    ],
+    "whom-to-call": [
+        r"\bwie (bel|bellen)\b",
+        rf"\bwie\b{_W}{{0,30}}\b(bellen|inschakelen|benaderen|waarschuwen)\b",
+        rf"\bwelke (organisatie|organisaties|instantie|instanties|hulpverlening)\b{_W}{{0,40}}"
+        r"\b(bellen|inschakelen|benaderen|melden|waarschuwen)\b",
+        r"\bwho (do|should|can|could|must) (i|we) (call|contact|phone|ring|alert|inform)\b",
+        r"\bwho to (call|contact)\b",
+    ],
+    "doubt": [
+        r"\bik (vermoed|twijfel|denk dat|heb (een|het|mijn) (vermoeden|gevoel|idee|twijfel))",
+        rf"\b(ik|we|wij) (heb|hebben|had|hadden)\b{_W}{{0,40}}\b(een|het|mijn|ons|onze) "
+        r"(naar |slecht |raar |vervelend )?(vermoeden|gevoel|onderbuikgevoel|twijfels?|idee) "
+        r"(dat|van|over|bij)\b",
+        r"\b(het|dit|dat) voelt niet goed\b",
+        r"\b(we|wij) (vermoeden|twijfelen)\b",
+        r"\bonderbuik",
+        r"\bniet pluis\b",
+        r"\bvermoeden van\b",
+        r"\b(ik|we|wij) maak(en)? (me|mij|ons) zorgen\b",
+        r"\bi (suspect|doubt|am worried|'m worried|am not sure|have a (gut )?feeling|fear)\b",
+        r"\bgut feeling\b",
+    ],
+    "is-this": [
+        rf"\bis (dit|dat|hier|er hier|daar|het)\b{_W}{{0,25}}\b(mensenhandel|\w*uitbuiting|uitgebuit)\b",
+        rf"\bis (this|that|it|she|he|they)\b{_W}{{0,25}}\b(trafficking|exploitation|exploited)\b",
+    ],
+}
+
+_PEOPLE = (
+    r"(client\w*|klant\w*|buurvrouw|buurman|buren|collega\w*|\w*werker|\w*eigenaar|werkgever|jongen|meisje|"
+    r"vrouw|man|moeder|vader|leerling|bewoner\w*|huurder|inwoner\w*|medewerker\w*|sekswerker\w*|"
+    r"arbeidsmigrant\w*|ouder\w*|kind|minderjarige|jongere\w*|melder)"
+)
+_TELLS = r"(vertelt|vertelde|belt|belde|meldt|meldde|zegt|zei|vroeg|vraagt)"
+_WEAK = {
+    "narrative": [
+        rf"\b(een|mijn|onze|ons|de|die|deze) (\w+ )?{_PEOPLE}\b{_W}{{0,80}}\b({_TELLS[1:-1]}|komt|kwam|lijkt|"
+        r"leek|werkt|werkte|woont|leent|wil|durft|heeft moeten|zag|ziet|zien|hoort|hoorde)\b",
+        rf"\b(een|mijn|onze|ons|de|die|deze) [\w-]+ {_TELLS}\b",
+        r"\b(bij|tijdens|na) (een|de|het|onze|ons) (\w+)?(controle|huisbezoek|bezoek|inspectie|gesprek|"
+        r"intake|keukentafelgesprek|spreekuur|afspraak)\b",
+        r"\b(we|wij|ik) (troffen|trof|zagen|zag|hoorde|hoorden|kregen|kreeg|ontdekten|ontdekte|merkten|"
+        r"merkte|spraken|sprak)\b",
+        r"\bik werk (bij|als|in|op)\b",
+        r"\bbij (ons|mij) (zit|staat|is|kwam|komt|zat)\b",
+        r"\b(a|my|our) (client|customer|neighbour|neighbor|colleague|tenant|resident|pupil|worker|woman|man|"
+        rf"boy|girl)\b{_W}{{0,60}}\b(told|tells|says|said|called|calls|seems|works|lives)\b",
+        r"\b(during|at) (an?|the|our) (inspection|check|home visit|visit|intake|interview)\b",
+        r"\bwe (found|saw|noticed)\b",
+    ],
+    "help-for-someone": [
+        rf"\b(waar|bij wie) (kan|kun|kunnen|moet|moeten) (ik|we|wij|je|hij|zij|ze)\b{_W}{{0,30}}"
+        r"\bterecht\b",
+        rf"\b(kan|kunnen|moet) (hij|zij|ze|die|deze \w+)\b{_W}{{0,40}}\bterecht\b",
+        rf"\bwhere can (he|she|they|i|we)\b{_W}{{0,30}}\b(go|get help|turn)\b",
+    ],
+    "victim-vocabulary": [
+        r"\b(gedwongen|dwang|bedreigd|bedreiging|bang|paspoort\w*|zonder loon|onderbetaald|schulden? bij|"
+        r"slaapt|geen (andere )?plek|uitgebuit|afgepakt|ingehouden|houdt \w+ in|ingenomen)\b",
+        r"\b(forced|threatened|afraid|passports?|unpaid|no place to (sleep|stay)|exploited)\b",
+    ],
+}
+
+_COMPILED = {
+    kind: {fam: [re.compile(p) for p in pats] for fam, pats in fams.items()}
+    for kind, fams in (("strong", _STRONG), ("weak", _WEAK))
+}
+
+
+@dataclass(frozen=True)
+class Situational:
+    """The decision and the cue families that fired (for tests and for explaining it)."""
+
+    situational: bool
+    strong: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+
+
+def classify_situational(question: str) -> Situational:
+    """Strong cue → situational; otherwise two different weak cue families → situational."""
+    q = fold(question)
+    strong = tuple(f for f, pats in _COMPILED["strong"].items() if any(p.search(q) for p in pats))
+    weak = tuple(f for f, pats in _COMPILED["weak"].items() if any(p.search(q) for p in pats))
+    return Situational(bool(strong) or len(weak) >= 2, strong, weak)
+
+
+def is_situational(question: str) -> bool:
+    return classify_situational(question).situational

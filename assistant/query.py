@@ -1,0 +1,459 @@
+"""From a typed question to what retrieval needs: clean text, stemmed terms, corrections, translations.
+
+- `clean_question` strips control characters and broken surrogates and enforces the length limit.
+- Terms the index does not know are corrected against its vocabulary (rapidfuzz over the surface
+  words of the passages, so "portefeuilehouder" finds "portefeuillehouder"), or split as a compound.
+- English words reach the Dutch passages through assistant/glossary.toml (domain vocabulary).
+- A follow-up ("en bij criminele uitbuiting?") is read together with the previous user question.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from assistant.intent import detect_lang, fold, words
+from ingest.errors import QuestionError
+from ingest.lexical import DUTCH_STOPWORDS, tokenize
+
+GLOSSARY = Path(__file__).with_name("glossary.toml")
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_ENGLISH_STOP = words(
+    """
+    the a an of for to and or what who whom which where how when why do does did can could should
+    would is are was were be been it its this that these those there their them they we our us you
+    your i my me about with on at in by from as any some have has had will shall may might must also
+    into than then so such not no yes
+"""
+)
+# Question words and fillers: never content, never "corrected" into a dossier word (hoeveel -> hoeverre).
+_QUESTION_WORDS = words(
+    """
+    hoeveel hoevaak hoelang hoezo welke welk waarom wanneer waarover waarmee waarvoor waardoor
+    waarbij waarin kun kunt kunnen mag mogen graag precies eigenlijk ergens iets iemand wel even nou
+"""
+)
+_FOLLOWUP_START = re.compile(
+    r"^(en|maar|of|ook|plus|en wat|wat als|hoe zit het|and|but|also|what about|how about|and what|what if)\b"
+)
+_PRONOUN_START = re.compile(
+    r"^(die|dat|deze|dit|het|hij|zij|ze|hun|hen|daar\w*|hier\w*|er|it|they|them|that|this|those|these|he|she|its|their)\b"
+)
+
+
+def clean_question(text: str, max_chars: int) -> str:
+    """The question without control characters or broken surrogates; QuestionError when empty or too long."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # Lone surrogates (from broken clients) cannot be encoded; drop them rather than fail later.
+    text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat == "Cc" or c in "\u2028\u2029":
+            out.append(" ")  # newlines and tabs become spaces; other control characters too
+        elif cat == "Cf" and c not in "\u200d":  # zero-width and direction marks; keep emoji joiners
+            continue
+        else:
+            out.append(c)
+    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    if not text:
+        raise QuestionError("Typ een vraag over het dossier, bijvoorbeeld: Wat is mensenhandel?")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"De vraag is te lang ({len(text)} tekens); de grens is {max_chars} tekens. Maak de vraag korter."
+        )
+    return text
+
+
+@lru_cache(maxsize=4)
+def load_glossary(path: Path = GLOSSARY) -> dict[str, dict[str, tuple[str, ...]]]:
+    """{'en': {phrase: dutch terms}, 'nl': {...}} with keys folded to lower case."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        lang: {fold(k): tuple(v) for k, v in table.items()}
+        for lang, table in data.items()
+        if isinstance(table, dict)
+    }
+
+
+@dataclass
+class Vocabulary:
+    """The index's terms, plus the surface words of its passages for spelling correction."""
+
+    df: dict[str, int]
+    surface: dict[str, str]  # folded word as it stands in the passages -> its stem
+    size: int
+
+    @classmethod
+    def from_index(cls, index) -> Vocabulary:
+        surface: dict[str, str] = {}
+        for chunk in index.chunks:
+            for w in _WORD.findall(fold(chunk.index_text)):
+                for part in w.replace("’", "-").replace("'", "-").split("-"):
+                    if len(part) >= 4 and part not in surface and not part.isdigit():
+                        stems = tokenize(part)
+                        if stems:
+                            surface[part] = stems[0]
+        return cls(dict(index.vocabulary), surface, max(1, len(index.chunks)))
+
+    def correct(self, word: str, *, strict: bool = False) -> str | None:
+        """The stem of the passage word closest to `word`, or None when nothing is close enough."""
+        from rapidfuzz import fuzz, process
+
+        if len(word) < 5:
+            return None
+        cutoff = 90.0 if strict else (84.0 if len(word) >= 7 else 88.0)
+        hits = process.extract(word, self.surface.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        if not hits:
+            return None
+        # Closest first; among equally close words the more common term.
+        best = max(hits, key=lambda h: (round(h[1], 1), self.df.get(self.surface[h[0]], 0)))
+        return self.surface[best[0]]
+
+    def related(self, word: str) -> str | None:
+        """A passage word of the same family ('gedefinieerd' -> 'definitie', 'bril' -> 'brillen'):
+        the longest shared beginning, covering most of the typed word."""
+        w = word[2:] if word.startswith("ge") and len(word) > 7 else word
+        if len(w) < 4:
+            return None
+        need = max(4, math.ceil((0.75 if len(w) <= 8 else 0.6) * len(w)))
+        prefix = w[:need]
+        best, best_len = None, 0
+        for s in self._by_prefix.get(prefix[:4], ()):
+            if not s.startswith(prefix) or s == w or len(s) > len(w) + 4:
+                continue
+            n = len(os.path.commonprefix([s, w]))
+            if n > best_len or (
+                n == best_len
+                and best
+                and self.df.get(self.surface[s], 0) > self.df.get(self.surface[best], 0)
+            ):
+                best, best_len = s, n
+        return self.surface[best] if best else None
+
+    @cached_property
+    def _by_prefix(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for s in self.surface:
+            out.setdefault(s[:4], []).append(s)
+        return out
+
+    def split_compound(self, word: str) -> list[str] | None:
+        """'meldpuntnummer' -> stems of 'meldpunt' + 'nummer', when both halves are known terms."""
+        if len(word) < 8:
+            return None
+        best = None
+        for i in range(3, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            for link in ("", "s", "e", "en"):
+                if link and not head.endswith(link):
+                    continue
+                h = head[: len(head) - len(link)] if link else head
+                hs, ts = tokenize(h), tokenize(tail)
+                if len(h) < 3 or not hs or not ts or ts[0] not in self.df:
+                    continue
+                head_stem = hs[0] if hs[0] in self.df else (self.related(h) if len(h) >= 5 else None)
+                if head_stem:
+                    score = min(len(h), len(tail)) + (1 if head_stem == hs[0] else 0)
+                    if best is None or score > best[0]:
+                        best = (score, [head_stem, ts[0]])
+        return best[1] if best else None
+
+    def heads(self, stem: str, limit: int = 4) -> list[str]:
+        """Known compounds that end in `stem` ('cijfer' -> 'kerncijfer'): Dutch puts the head last."""
+        if len(stem) < 5:
+            return []
+        cached = self._heads.get(stem)
+        if cached is None:
+            found = [t for t in self.df if t != stem and t.endswith(stem) and len(t) - len(stem) >= 3]
+            cached = self._heads[stem] = sorted(found, key=lambda t: (-self.df[t], t))[:limit]
+        return cached
+
+    @cached_property
+    def _heads(self) -> dict[str, list[str]]:
+        return {}
+
+
+@dataclass
+class Query:
+    """A question prepared for retrieval and answering."""
+
+    text: str  # the cleaned question as typed
+    lang: str  # "nl" or "en"
+    search_text: str  # text for the dense embedding (with the previous question for a follow-up)
+    terms: Terms  # stems of this question, with synonyms and corrections
+    context: Terms | None = None  # stems of the previous question (follow-up only)
+    followup: bool = False
+    previous: str | None = None
+
+    @property
+    def core(self) -> list[str]:
+        return self.terms.core
+
+    @property
+    def context_core(self) -> list[str]:
+        return [t for t in self.context.core if t not in self.terms.core] if self.context else []
+
+    @property
+    def type_text(self) -> str:
+        """The question with typos corrected, for the answer-type rules."""
+        return self.terms.corrected_text or self.text
+
+    def lexical_terms(self) -> list[str]:
+        """BM25 query: own terms twice (they outweigh the previous question's), synonyms, context."""
+        syn = [a for t in self.core for a, w in self.terms.alts.get(t, {}).items() if w >= SYNONYM]
+        return self.core * 2 + syn + self.context_core
+
+    def expansion_terms(self) -> list[str]:
+        """Weaker BM25 query: the terms with the compounds they head."""
+        comp = [a for t in self.core for a, w in self.terms.alts.get(t, {}).items() if w < SYNONYM]
+        return self.core + comp if comp else []
+
+    @property
+    def unknown(self) -> list[str]:
+        return self.terms.unknown
+
+    @property
+    def coverage(self) -> float:
+        """Share of the question's content words the dossier knows (after correction)."""
+        if not self.terms.content:
+            return 1.0
+        return 1.0 - len(self.terms.unknown) / self.terms.content
+
+    @property
+    def salient_unknown(self) -> list[str]:
+        """Unknown words that name a topic: long (compound) terms, codes with digits, acronyms.
+
+        Short everyday words the dossier happens not to use ('club', 'zelfde') say little."""
+        return [w for w in self.terms.unknown if is_salient(w)]
+
+    @property
+    def unknown_codes(self) -> list[str]:
+        """Unknown identifiers: letters with digits ('B8', 'art273f') or acronyms typed in capitals ('IND').
+
+        A question naming a specific regulation, form or body the dossier never mentions is not answered
+        by it, however well the rest of the question matches."""
+        return [w for w in self.terms.unknown if is_code(w)]
+
+    @property
+    def novelty(self) -> float:
+        """Share of the content words that are salient and unknown to the dossier."""
+        return len(self.salient_unknown) / self.terms.content if self.terms.content else 0.0
+
+
+_PARTICIPLE = re.compile(
+    r"^(bij|op|uit|aan|af|in|mee|door|over|toe|terug|samen|voor|na|om|vast|weg)?ge\w{3,}[dt]$"
+)
+
+
+def is_code(word: str) -> bool:
+    """'B8', 'art273f', 'IND': letters mixed with digits, or 2–6 capitals as typed."""
+    bare = word.replace("-", "")
+    mixed = any(ch.isdigit() for ch in bare) and any(ch.isalpha() for ch in bare)
+    return mixed or (2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha())
+
+
+def is_salient(word: str) -> bool:
+    """A term rather than an everyday word: 9+ letters (not a participle like 'bijgewerkt'), a digit,
+    or an acronym as typed ('IND')."""
+    bare = word.replace("-", "")
+    if any(ch.isdigit() for ch in bare) or (len(bare) >= 2 and bare.isupper()):
+        return True
+    return len(bare) >= 9 and not _PARTICIPLE.match(fold(bare))
+
+
+def previous_user_question(history: list | None) -> str | None:
+    """The last user message of a Gradio messages history (content as text or as parts)."""
+    for msg in reversed(history or []):
+        if not isinstance(msg, dict) or msg.get("role") != "user":
+            continue
+        content = msg.get("content")
+        if isinstance(content, list):
+            content = " ".join(
+                p.get("text", "") if isinstance(p, dict) else str(p)
+                for p in content
+                if isinstance(p, dict | str)
+            )
+        if isinstance(content, str) and content.strip():
+            return content.strip()
+    return None
+
+
+def is_followup(question: str, previous: str | None) -> bool:
+    """Short, or opening with 'en'/'and'/a pronoun: read together with the previous question."""
+    if not previous:
+        return False
+    q = fold(question).strip()
+    if _FOLLOWUP_START.match(q) or _PRONOUN_START.match(q):
+        return True
+    content = [w for w in _WORD.findall(q) if w not in DUTCH_STOPWORDS and w not in _ENGLISH_STOP]
+    return len(content) <= 3
+
+
+@dataclass
+class Terms:
+    """The stems of one question: one core stem per content word, each with its alternatives."""
+
+    core: list[str] = field(default_factory=list)
+    alts: dict[str, dict[str, float]] = field(default_factory=dict)  # core -> {alternative: weight}
+    corrections: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    content: int = 0
+    corrected_text: str = ""
+
+    def add(self, stems: list[str], alternatives: list[str] = (), weight: float = 1.0) -> None:
+        """Add core stems; `alternatives` (synonyms, translations) count as matching each of them."""
+        for st in stems:
+            if st not in self.core:
+                self.core.append(st)
+            group = self.alts.setdefault(st, {})
+            for a in alternatives:
+                if a != st and group.get(a, 0.0) < weight:
+                    group[a] = weight
+
+
+SYNONYM = 1.0  # glossary translation or synonym: as good as the word itself
+COMPOUND = 0.6  # a compound with the word as its head ('cijfer' -> 'kerncijfer')
+
+
+def _stems(words) -> list[str]:
+    return [t for w in words for t in tokenize(w)]
+
+
+def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
+    """Core stems of `text` with synonyms/translations/compounds; typos corrected; unknown words listed."""
+    glossary = load_glossary()
+    out = Terms()
+    used: set[int] = set()  # positions of words taken by an English glossary phrase
+    words = _WORD.findall(text)
+    if lang == "en":
+        # Each English phrase becomes its first Dutch rendering, the others count as the same term.
+        for positions, dutch in english_phrases(words):
+            used.update(positions)
+            first, rest = tokenize(dutch[0]), _stems(dutch[1:])
+            out.add(first, rest + first, SYNONYM)
+            out.content += 1
+    synonyms_nl = glossary.get("nl", {})
+    corrected_words = []
+    for pos, raw in enumerate(words):
+        w = fold(raw)
+        corrected_words.append(raw)
+        if (
+            w in DUTCH_STOPWORDS
+            or w in _QUESTION_WORDS
+            or (lang == "en" and w in _ENGLISH_STOP)
+            or pos in used
+        ):
+            continue
+        stems = tokenize(w)
+        if not stems:
+            continue
+        out.content += 1
+        syn = _stems(synonyms_nl.get(w, ())) if lang == "nl" else []
+        if all(st in vocab.df for st in stems):
+            out.add(stems, syn, SYNONYM)
+            continue
+        if syn:  # a word the dossier does not use, but a synonym it does ('loverboy')
+            out.add([syn[0]], syn, SYNONYM)
+            continue
+        # Whole word first ('e-learing' -> 'e-learning'), then each part of a hyphenated word.
+        fixed = _repair(w.replace("-", ""), lang, vocab)
+        if fixed:
+            out.add(fixed)
+            out.corrections[raw] = "+".join(fixed)
+            if len(fixed) == 1:
+                corrected_words[-1] = _surface_for(vocab, fixed[0], w)
+            continue
+        missing = False
+        for part in [p for p in w.split("-") if p]:
+            pst = tokenize(part)
+            if not pst or all(st in vocab.df for st in pst):
+                out.add(pst)
+                continue
+            fixed = _repair(part, lang, vocab)
+            if fixed:
+                out.add(fixed)
+                out.corrections[part] = "+".join(fixed)
+            elif lang == "nl" or any(ch.isdigit() for ch in part):
+                out.unknown.append(part if "-" in w else raw)
+                missing = True
+        if not missing and lang == "en" and not any(st in vocab.df for st in stems):
+            # An English word with no translation says nothing about the dossier either way.
+            out.content -= 1
+    for t in list(out.core):
+        out.add([t], vocab.heads(t), COMPOUND)
+    out.corrected_text = " ".join(corrected_words)
+    return out
+
+
+def _repair(word: str, lang: str, vocab: Vocabulary) -> list[str] | None:
+    """Stems for a word the index does not know: a typo fix, a related form, or a compound split."""
+    fixed = vocab.correct(word, strict=lang == "en")
+    if fixed:
+        return [fixed]
+    if lang != "nl":
+        return None
+    related = vocab.related(word)
+    if related:
+        return [related]
+    return vocab.split_compound(word)
+
+
+def _english_stems(words) -> list[str]:
+    return _english_stemmer().stemWords([fold(w) for w in words])
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _english_table() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """English glossary phrases as stems, longest first ('organises' and 'organise' meet as 'organis')."""
+    rows = [(tuple(_english_stems(_WORD.findall(k))), v) for k, v in load_glossary().get("en", {}).items()]
+    return sorted((r for r in rows if r[0]), key=lambda r: -len(r[0]))
+
+
+def english_phrases(words: list[str]) -> list[tuple[list[int], tuple[str, ...]]]:
+    """English glossary phrases in `words`: (positions, Dutch terms), longest first, each word used once."""
+    stems = _english_stems(words)
+    taken = [False] * len(stems)
+    found = []
+    for key, dutch in _english_table():
+        n = len(key)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i : i + n]) == key and not any(taken[i : i + n]):
+                for j in range(i, i + n):
+                    taken[j] = True
+                found.append((list(range(i, i + n)), dutch))
+    return found
+
+
+def _surface_for(vocab: Vocabulary, stem: str, typed: str) -> str:
+    """A passage word with this stem, closest in length to what was typed (for answer-type rules)."""
+    words = [w for w, s in vocab.surface.items() if s == stem]
+    return min(words, key=lambda w: abs(len(w) - len(typed))) if words else typed
+
+
+def prepare(question: str, vocab: Vocabulary, history: list | None = None) -> Query:
+    """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval."""
+    lang = detect_lang(question)
+    terms = analyse_terms(question, lang, vocab)
+    previous = previous_user_question(history)
+    followup = is_followup(question, previous)
+    if not (followup and previous):
+        return Query(question, lang, question, terms)
+    context = analyse_terms(previous, detect_lang(previous), vocab)
+    return Query(question, lang, f"{previous} {question}", terms, context, True, previous)
