@@ -5,8 +5,11 @@ Traffic goes to 127.0.0.1 only; every request has a time limit and every loop a 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -57,7 +60,7 @@ def run_serve(work: Path, quick: bool) -> dict:
         ready = _wait_ready(proc, log, url, 180)
         if ready is None:
             tail = log.read_text(errors="replace").strip().splitlines()[-3:]
-            return {"error": "page did not come up: " + " | ".join(tail)}
+            return {**out, "error": "page did not come up: " + " | ".join(tail)}
         out["startup_s"] = ready
         client = _client(url)
         api = client.view_api(print_info=False, return_format="dict")
@@ -76,7 +79,7 @@ def run_serve(work: Path, quick: bool) -> dict:
         out["rss_mb_after_questions"], _ = tree_rss_mb(proc.pid)
         client.close()
         if not quick:
-            out.update(_concurrent(url, endpoint, questions, clients=16, per_client=4))
+            out.update(_concurrent(url, endpoint, questions, clients=16, per_client=4, server_pid=proc.pid))
         rss, hwm = tree_rss_mb(proc.pid)
         out["rss_mb_end"], out["peak_rss_mb"] = rss, hwm
     except Exception as err:  # noqa: BLE001 — report, and still stop the server below
@@ -91,16 +94,40 @@ def run_serve(work: Path, quick: bool) -> dict:
     return out
 
 
-def _concurrent(url: str, endpoint: str, questions: list[str], clients: int, per_client: int) -> dict:
-    """`clients` threads, each its own gradio_client session, asking `per_client` questions each."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (from /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _concurrent(
+    url: str, endpoint: str, questions: list[str], clients: int, per_client: int, server_pid: int
+) -> dict:
+    """`clients` threads, each its own gradio_client session, asking `per_client` questions each.
+
+    All sessions connect first and start together (a barrier), so the figures are of asking, not of
+    connecting. The CPU the server and this (client) process spend per request is reported too: on a
+    2-core machine the clients compete with the server for the same cores.
+    """
     from concurrent.futures import ThreadPoolExecutor
+
+    start = threading.Barrier(clients, timeout=120)
 
     def one_client(i: int) -> tuple[list[float], list[str]]:
         lat, errors = [], []
         try:
             c = _client(url)
         except Exception as err:  # noqa: BLE001
-            return lat, [f"connect: {type(err).__name__}"] * per_client
+            c, errors = None, [f"connect: {type(err).__name__}"] * per_client
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait()
+        if c is None:
+            return lat, errors
         for j in range(per_client):
             q = questions[(i * per_client + j) % len(questions)]
             t = time.perf_counter()
@@ -112,19 +139,23 @@ def _concurrent(url: str, endpoint: str, questions: list[str], clients: int, per
         c.close()
         return lat, errors
 
+    server0, own0 = _cpu_seconds(server_pid), _own_cpu_seconds()
     t = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(one_client, range(clients)))
     wall = time.perf_counter() - t
+    requests = clients * per_client
     lat = [x for r in results for x in r[0]]
     errors = [e for r in results for e in r[1]]
     return {
         "concurrent_clients": clients,
-        "concurrent_requests": clients * per_client,
+        "concurrent_requests": requests,
         "concurrent_wall_s": wall,
         "concurrent_throughput_qps": len(lat) / wall,
         "concurrent_p50_s": pct(lat, 50),
         "concurrent_p95_s": pct(lat, 95),
         "concurrent_errors": len(errors),
         "concurrent_error_kinds": sorted(set(errors))[:5],
+        "server_cpu_ms_per_request": (_cpu_seconds(server_pid) - server0) / requests * 1000,
+        "client_cpu_ms_per_request": (_own_cpu_seconds() - own0) / requests * 1000,
     }
