@@ -39,6 +39,17 @@ GENERIC_ERROR = (
     "meld het dan bij de beheerder van de vraagbaak."
 )
 MAX_BODY_BYTES = 256 * 1024
+# navigator.clipboard exists only in a secure context (https or 127.0.0.1); elsewhere the old way.
+COPY_JS = """(text) => {
+  if (!text) return [];
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text); return []; }
+  const t = document.createElement('textarea');
+  t.value = text; t.setAttribute('readonly', ''); t.style.position = 'fixed'; t.style.opacity = '0';
+  document.body.appendChild(t); t.select(); document.execCommand('copy'); t.remove();
+  return [];
+}"""
+# Screen readers read the page as Dutch (Gradio's page says lang="en").
+PAGE_JS = "() => { document.documentElement.lang = 'nl'; }"
 # After an answer: scroll the chat (only the chat) so the newest question and its answer start in view.
 SHOW_NEWEST = """() => setTimeout(() => {
   const users = document.querySelectorAll('#gesprek [data-testid="user"]');
@@ -214,7 +225,14 @@ def build_page(assistant, settings):
             gr.update(interactive=bool(sections)),
             gr.update(visible=False),
             "",
+            present.plain_answer(conv.last) if conv.last else "",
         )
+
+    def copied(text: str):
+        if text:
+            gr.Info("Het laatste antwoord staat op het klembord, met de bronnen.", title="Gekopieerd")
+        else:
+            gr.Info("Er is nog geen antwoord om te kopiëren.", title="Kopiëren")
 
     def new_conversation():
         return Conversation(), *show(Conversation())
@@ -329,9 +347,9 @@ def build_page(assistant, settings):
                         elem_id="bron-kiezen",
                         scale=4,
                     )
-                    open_btn = gr.Button(
-                        "Open in dossier", interactive=False, elem_id="open-in-dossier", scale=1
-                    )
+                    with gr.Column(scale=1, min_width=140):
+                        open_btn = gr.Button("Open in dossier", interactive=False, elem_id="open-in-dossier")
+                        copy_btn = gr.Button("Antwoord kopiëren", elem_id="kopieer")
             with gr.Tab("Dossier", id="dossier", elem_id="tab-dossier"):
                 gr.Markdown(
                     "Lees het introductiedossier per hoofdstuk: kies een hoofdstuk in de inhoudsopgave."
@@ -352,9 +370,10 @@ def build_page(assistant, settings):
                         scale=2,
                     )
         answer_json = gr.JSON(visible=False)
+        plain = gr.Textbox(visible=False)  # the last answer as plain text, for the copy button
         timer = gr.Timer(60)
 
-        outputs_show = [chat, question, head, cited, open_btn, feedback_box, feedback_note]
+        outputs_show = [chat, question, head, cited, open_btn, feedback_box, feedback_note, plain]
 
         def wire(trigger, api_name: str | None):
             visibility = "public" if api_name else "private"
@@ -379,6 +398,9 @@ def build_page(assistant, settings):
                 None,
             )
         new.click(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
+        copy_btn.click(None, [plain], None, js=COPY_JS, api_visibility="private").then(
+            copied, [plain], None, api_visibility="private"  # gr.Info needs the queue
+        )
         chat.clear(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         chat.like(on_like, [conv], [conv, feedback_note, feedback_box], api_visibility="private")
         send_comment.click(
@@ -500,6 +522,7 @@ def launch(page, settings, host: str, port: int, auth):
             ssr_mode=False,
             theme=make_theme(),
             css=present.PAGE_CSS,
+            js=PAGE_JS,
             app_kwargs={"middleware": [Middleware(GuardMiddleware)]},
         )
     except OSError as err:

@@ -172,6 +172,26 @@ def _strip_card_lines(answer: Answer) -> tuple[str, str]:
     return "\n".join(kept).strip(), " ".join(dict.fromkeys(markers))
 
 
+def plain_answer(answer: Answer) -> str:
+    """The answer as plain text for the clipboard (an e-mail, a report): no markup, sources named."""
+    parts: list[str] = []
+    text, card_markers = _strip_card_lines(answer)
+    m = answer.meldpunt
+    if answer.situational and m is not None:
+        refs = f" {card_markers}" if card_markers else ""
+        parts.append(f"Bel het {m.name}: {m.phone}{refs} ({m.hours}; {m.status or 'zie openingstijden'}).")
+    if answer.out_of_scope:
+        text = OUT_OF_SCOPE_TEXT + " " + text.replace(OUT_OF_SCOPE_TEXT, "").strip()
+    parts.append(text.strip())
+    if answer.citations and not answer.out_of_scope:
+        lines = ["Bronnen:"]
+        for c in answer.citations:
+            quote = _plain(c.highlight) if c.highlight else _plain(c.text)
+            lines.append(f"[{c.n}] {c.section} ({c.source}): “{quote}”")
+        parts.append("\n".join(lines))
+    return "\n\n".join(p for p in parts if p)
+
+
 def cited_sections(answer: Answer) -> list[str]:
     """The distinct section paths of an answer's citations, in citation order."""
     seen: dict[str, None] = {}

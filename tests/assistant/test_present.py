@@ -242,3 +242,35 @@ def test_redact(text, expected):
 )
 def test_redact_leaves_ordinary_numbers(text):
     assert present.redact(text) == text
+
+
+def test_plain_answer_for_the_clipboard():
+    answer = Answer(
+        question="q",
+        answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 [1].\nStatus: open.\nMeld het [2].",
+        citations=[
+            cite(1, highlight="Arbeidsuitbuiting meld je bij het meldpunt."),
+            cite(2, text="<b>Tekst</b>"),
+        ],
+        situational=True,
+        meldpunt=MELDPUNT_OPEN,
+    )
+    out = present.plain_answer(answer)
+    assert out.splitlines()[0] == (
+        "Bel het Meld- en adviespunt mensenhandel (ESSM): 010 - 236 52 56 [1] "
+        "(dagelijks 8:30–22:00; nu bereikbaar (tot 22:00 uur))."
+    )
+    assert "Meld het [2]." in out
+    assert "[1] A › B (dossier.txt): “Arbeidsuitbuiting meld je bij het meldpunt.”" in out
+    assert "[2] A › B (dossier.txt): “<b>Tekst</b>”" in out  # plain text: nothing escaped, nothing rendered
+    assert "**" not in out and "<mark>" not in out and "\\" not in out
+
+
+def test_plain_answer_out_of_scope():
+    answer = Answer(
+        question="q",
+        answer="Dat staat niet in het dossier. Vraag de VAR.",
+        out_of_scope=True,
+        citations=[cite(1)],
+    )
+    assert present.plain_answer(answer) == "Dat staat niet in het dossier. Vraag de VAR."

@@ -85,7 +85,7 @@ class FakeAssistant:
             m = self.meldpunt_now()
             return Answer(
                 question=question,
-                answer=f"Bel voor advies of een melding het {m.name}: {m.phone} ({m.hours}).\n"
+                answer=f"Bel voor advies of een melding het {m.name}: {m.phone} ({m.hours}) [1].\n"
                 f"Status: {m.status}.\n"
                 "Arbeidsuitbuiting meld je bij het meld- en adviespunt [1]. Let op signalen [2].",
                 citations=[

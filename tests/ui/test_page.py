@@ -184,8 +184,11 @@ def test_dossier_tab_lists_sections_and_shows_text(server, open_page):
     page.get_by_role("tab", name="Dossier").click()
     radios = page.locator("#inhoud input[type=radio]")
     assert radios.count() == 3
+    labels = page.locator("#inhoud label").all_inner_texts()
+    assert [label.strip() for label in labels] == ["Signalen", "Melden", "Vreemd <b>hoofdstuk</b>"]
+    assert labels[0].startswith("\u2003")  # nested one level: indented
     assert "Signalen van mensenhandel" in page.locator("#hoofdstuk").inner_text()
-    page.locator("#inhoud label").filter(has_text="Dossier › Melden").click()
+    page.locator("#inhoud label").filter(has_text="Melden").click()
     page.locator("#hoofdstuk h2").filter(has_text="Dossier › Melden").wait_for()
     assert "010 - 236 52 56" in page.locator("#hoofdstuk").inner_text()
 
@@ -230,3 +233,17 @@ def test_contrast_and_labels(server, open_page):
     assert page.get_by_label("Uw vraag").count() == 1
     assert page.get_by_role("button", name="Vraag stellen").count() == 1
     assert page.get_by_role("button", name="Nieuw gesprek").count() == 1
+
+
+def test_copy_answer_as_plain_text(server, open_page):
+    url, _, _ = server
+    page, _ = open_page(url)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    ask(page, "Waar meld ik arbeidsuitbuiting?")
+    page.click("#kopieer")
+    page.locator(".toast-body").filter(has_text="klembord").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Bel het Meld- en adviespunt mensenhandel (ESSM): 010 - 236 52 56 [1]")
+    source = "[1] Dossier › Melden (dossier.txt): “Arbeidsuitbuiting meld je bij het meld- en adviespunt.”"
+    assert source in copied
+    assert "<mark>" not in copied and "**" not in copied
