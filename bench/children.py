@@ -117,14 +117,15 @@ def _timed_asks(ask, questions: list[str], rounds: int) -> list[float]:
 
 
 def find_baseline():
-    """A reusable naive-baseline object factory from assistant.eval, or None."""
-    try:
-        from assistant import eval as ev
-    except ImportError:
-        return None
-    for name in ("NaiveBaseline", "Baseline", "naive_baseline", "build_baseline", "load_baseline"):
-        if hasattr(ev, name):
-            return getattr(ev, name)
+    """The naive baseline class (assistant.baseline.NaiveBaseline or one in assistant.eval), or None."""
+    for module in ("assistant.baseline", "assistant.eval"):
+        try:
+            mod = __import__(module, fromlist=["_"])
+        except ImportError:
+            continue
+        for name in ("NaiveBaseline", "Baseline", "build_baseline"):
+            if hasattr(mod, name):
+                return getattr(mod, name)
     return None
 
 
@@ -139,6 +140,8 @@ def _baseline(s, questions: list[str], rounds: int) -> dict:
         for q in questions[:3]:
             ask(q)
         lat = _timed_asks(ask, questions, rounds)
+        if hasattr(base, "close"):
+            base.close()
         return {**out, "baseline_p50_ms": pct(lat, 50) * 1000, "baseline_p95_ms": pct(lat, 95) * 1000}
     try:
         from assistant.eval import baseline_results
