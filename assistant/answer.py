@@ -67,16 +67,22 @@ class Unit:
 
 
 def split_units(text: str) -> list[Unit]:
-    """Sentences and list items of a passage; a short '...:' lead-in stays with the items after it."""
+    """Sentences and list items of a passage; a short '...:' lead-in stays with the items after it.
+
+    A unit is the passage's own text (whitespace aside), so the page can find and mark it; the list
+    marker of a standalone item is left off, inside a joined unit it stays."""
     pieces: list[Unit] = []
+    markers: dict[int, str] = {}  # piece index -> its list marker, kept when joined ("taken: - Zet ...")
     for para in re.split(r"\n\s*\n|\n(?=\s*(?:[-–•*·]|\d{1,2}[.)])\s)", text):
         para = " ".join(para.split())
         if not para:
             continue
-        item = bool(_LIST_ITEM.match(para))
+        marker = _LIST_ITEM.match(para)
         para = _LIST_ITEM.sub("", para)
         parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
-        pieces.extend(Unit(p, item and n == 0) for n, p in enumerate(parts))
+        pieces.extend(Unit(p, bool(marker) and n == 0) for n, p in enumerate(parts))
+        if marker and parts:
+            markers[len(pieces) - len(parts)] = marker.group(0).strip()
     out: list[Unit] = []
     i = 0
     while i < len(pieces):
@@ -84,7 +90,8 @@ def split_units(text: str) -> list[Unit]:
         if s.endswith(":") and i + 1 < len(pieces):
             j, joined = i + 1, s
             while j < len(pieces) and len(joined) + len(pieces[j].text) + 1 <= _JOIN_LIMIT:
-                joined = f"{joined} {pieces[j].text}"
+                mark = markers.get(j)
+                joined = f"{joined} {mark} {pieces[j].text}" if mark else f"{joined} {pieces[j].text}"
                 j += 1
                 if joined.endswith((".", "!", "?")) and not pieces[j - 1].text.endswith(";"):
                     break

@@ -7,6 +7,7 @@ and the naive baseline are scored by the same code.
 from __future__ import annotations
 
 import json
+import math
 import re
 import statistics
 import time
@@ -14,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.baseline import NaiveBaseline
 from ingest.errors import SettingsError
 
 FUZZY_MIN_CHARS = 12
@@ -30,7 +32,7 @@ def normalize(text: str) -> str:
 
 
 def evidence_in(evidence: list[str], text: str) -> bool:
-    """Any evidence string in `text`: exactly after normalising, or fuzzily (partial ratio >= 92, 12+ chars)."""
+    """Any evidence string in `text`, exactly after normalising or fuzzily (partial ratio >= 92, 12+ chars)"""
     from rapidfuzz import fuzz
 
     hay = normalize(text)
@@ -138,10 +140,11 @@ def run_system(assistant, items: list[dict]) -> tuple[list[dict], list[float]]:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..1)."""
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
 
 
 def format_table(columns: dict[str, dict[str, float]]) -> str:
@@ -186,10 +189,11 @@ class Calibration:
     min_lexical: float
     min_dense: float
 
-    def report(self) -> str:
+    def report(self, current=None) -> str:
+        """The table of signals, what separates the two groups, and the thresholds (chosen vs in use)."""
         lines = [
             f"{'id':<6}{'scope':<7}{'novelty':>8}{'cover':>7}{'bm25':>8}{'cosine':>8}  types / codes",
-            "-" * 60,
+            "-" * 64,
         ]
         for r in sorted(self.rows, key=lambda r: (r["scope"], r["id"])):
             types = ",".join(r["types"]) or "-"
@@ -200,22 +204,46 @@ class Calibration:
             )
         ins = [r for r in self.rows if r["scope"] == "in"]
         out = [r for r in self.rows if r["scope"] == "oos"]
+
+        def lo(rows, key):
+            return min((r[key] for r in rows), default=float("nan"))
+
+        def hi(rows, key):
+            return max((r[key] for r in rows), default=float("nan"))
+
+        caught = [r["id"] for r in out if self.refuses(r)]
+        wrong = [r["id"] for r in ins if self.refuses(r)]
         lines += [
             "",
-            f"in-scope  (n={len(ins)}): novelty max {max((r['novelty'] for r in ins), default=0):.2f}, "
-            f"bm25 min {min((r['top_lexical'] for r in ins), default=0):.2f}, "
-            f"cosine min {min((r['top_dense'] for r in ins), default=0):.3f}",
-            f"out-scope (n={len(out)}): novelty {[round(r['novelty'], 2) for r in out]}, "
-            f"bm25 {[round(r['top_lexical'], 2) for r in out]}, "
-            f"cosine {[round(r['top_dense'], 3) for r in out]}, "
-            f"type missing {sum(not r['types_ok'] for r in out)}/{len(out)}",
+            f"binnen het dossier (n={len(ins)}): novelty max {hi(ins, 'novelty'):.2f}, cover min "
+            f"{lo(ins, 'top_coverage'):.2f}, bm25 min {lo(ins, 'top_lexical'):.2f}, "
+            f"cosine min {lo(ins, 'top_dense'):.3f}, "
+            f"antwoordtype ontbreekt {sum(not r['types_ok'] for r in ins)}",
+            f"buiten het dossier (n={len(out)}): novelty max {hi(out, 'novelty'):.2f}, cover min "
+            f"{lo(out, 'top_coverage'):.2f}, bm25 min {lo(out, 'top_lexical'):.2f}, "
+            f"cosine min {lo(out, 'top_dense'):.3f}, "
+            f"antwoordtype ontbreekt {sum(not r['types_ok'] for r in out)}, "
+            f"onbekende codes {sum(bool(r['codes']) for r in out)}",
+            "('cover' wordt getoond maar niet gebruikt: het scheidt de groepen niet.)",
             "",
-            "gekozen drempels (DOSSIER_OOS_MAX_NOVELTY / _MIN_LEXICAL / _MIN_DENSE):",
-            f"  oos_max_novelty = {self.max_novelty:.2f}   (weigeren bij een groter aandeel onbekende vaktermen)",
-            f"  oos_min_lexical = {self.min_lexical:.2f}   (weigeren als BM25 én cosine allebei lager zijn)",
-            f"  oos_min_dense   = {self.min_dense:.3f}",
+            "gekozen drempels:",
+            f"  DOSSIER_OOS_MAX_NOVELTY = {self.max_novelty:.2f}  (weigeren bij meer onbekende vaktermen)",
+            f"  DOSSIER_OOS_MIN_LEXICAL = {self.min_lexical:.2f}  (weigeren als BM25 en cosine lager)",
+            f"  DOSSIER_OOS_MIN_DENSE   = {self.min_dense:.3f}",
+            f"met deze drempels geweigerd: {len(caught)}/{len(out)} buiten, {len(wrong)}/{len(ins)} binnen "
+            f"{('(' + ', '.join(wrong) + ')') if wrong else ''}",
         ]
+        if current is not None:
+            lines.append(
+                f"in gebruik: novelty {current.max_novelty:.2f}, bm25 {current.min_lexical:.2f}, "
+                f"cosine {current.min_dense:.3f}"
+            )
         return "\n".join(lines)
+
+    def refuses(self, r: dict) -> bool:
+        """The decision of `Assistant.out_of_scope` with the chosen thresholds."""
+        weak = r["top_lexical"] < self.min_lexical and r["top_dense"] < self.min_dense
+        return (not r["types_ok"]) or bool(r["codes"]) or r["novelty"] > self.max_novelty or weak
 
 
 def calibrate(assistant, items: list[dict]) -> Calibration:
@@ -277,68 +305,12 @@ def fusion_study(assistant, items: list[dict], variants: dict, *, phone: str) ->
 
 
 def baseline_results(settings, items: list[dict], k: int = 5) -> list[dict]:
-    """A naive LangChain RAG without an LLM: 1000/100 character chunks of the raw text, dense-only
-    Chroma with the same model, answer = the first retrieved chunk; never situational or out of scope."""
-    import os
-
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    from ingest.embed import resolve_model
-    from ingest.load import SUPPORTED_SUFFIXES, load_document
-
-    corpus = Path(settings.corpus_dir)
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
-    docs = []
-    for path in sorted(
-        p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-    ):
-        doc = load_document(path, corpus, settings)
-        text = "\n\n".join(t for _page, t in doc.pages)
-        docs += splitter.create_documents([text], metadatas=[{"source": doc.source}])
-    folder, _name = resolve_model(settings)
-    embeddings = HuggingFaceEmbeddings(model_name=str(folder), encode_kwargs={"normalize_embeddings": True})
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma(
-        collection_name="baseline",
-        embedding_function=embeddings,
-        client=client,
-        collection_metadata={"hnsw:space": "cosine"},
-    )
-    ids = [f"b{i}" for i in range(len(docs))]
-    store.add_documents(docs, ids=ids)
-    results = []
-    for item in items:
-        found = store.similarity_search_with_score(item["question"], k=k)
-        citations = [
-            {
-                "n": n,
-                "chunk_id": "",
-                "source": d.metadata.get("source", ""),
-                "section": "",
-                "text": d.page_content,
-                "score": round(1.0 - float(dist), 4),
-            }
-            for n, (d, dist) in enumerate(found, start=1)
-        ]
-        results.append(
-            {
-                "question": item["question"],
-                "answer": citations[0]["text"] if citations else "",
-                "citations": citations,
-                "situational": False,
-                "meldpunt": None,
-                "out_of_scope": False,
-            }
-        )
-    client.delete_collection("baseline")
-    return results
+    """Answers of the naive baseline (assistant/baseline.py) to every question, as dicts."""
+    base = NaiveBaseline(settings, k=k)
+    try:
+        return [base.ask(item["question"]) for item in items]
+    finally:
+        base.close()
 
 
 def latency_summary(seconds: list[float]) -> str:

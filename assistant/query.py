@@ -93,17 +93,22 @@ class Vocabulary:
     surface: dict[str, str]  # folded word as it stands in the passages -> its stem
     size: int
 
+    surface_short: frozenset[str] = frozenset()  # words of 2–3 letters in the passages ('vr', 'om')
+
     @classmethod
     def from_index(cls, index) -> Vocabulary:
         surface: dict[str, str] = {}
+        short: set[str] = set()
         for chunk in index.chunks:
             for w in _WORD.findall(fold(chunk.index_text)):
                 for part in w.replace("’", "-").replace("'", "-").split("-"):
-                    if len(part) >= 4 and part not in surface and not part.isdigit():
+                    if len(part) < 4:
+                        short.add(part)
+                    elif part not in surface and not part.isdigit():
                         stems = tokenize(part)
                         if stems:
                             surface[part] = stems[0]
-        return cls(dict(index.vocabulary), surface, max(1, len(index.chunks)))
+        return cls(dict(index.vocabulary), surface, max(1, len(index.chunks)), frozenset(short))
 
     def correct(self, word: str, *, strict: bool = False) -> str | None:
         """The stem of the passage word closest to `word`, or None when nothing is close enough."""
@@ -129,7 +134,8 @@ class Vocabulary:
         prefix = w[:need]
         best, best_len = None, 0
         for s in self._by_prefix.get(prefix[:4], ()):
-            if not s.startswith(prefix) or s == w or len(s) > len(w) + 4:
+            # Same family, similar length: 'crisisopvang' is not a form of 'crisisopvangplekken'.
+            if not s.startswith(prefix) or s == w or not 0.7 * len(w) <= len(s) <= len(w) + 4:
                 continue
             n = len(os.path.commonprefix([s, w]))
             if n > best_len or (
@@ -359,7 +365,13 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
             continue
         out.content += 1
         syn = _stems(synonyms_nl.get(w, ())) if lang == "nl" else []
-        if all(st in vocab.df for st in stems):
+        if lang == "en":
+            # English words count only as they stand in the dossier (names, 'training', 'online'):
+            # through the Dutch stemmer 'take' would meet 'taken' (tasks).
+            if w.replace("-", "") in vocab.surface or (w in vocab.surface_short and stems[0] in vocab.df):
+                out.add(stems)
+                continue
+        elif all(st in vocab.df for st in stems):
             out.add(stems, syn, SYNONYM)
             continue
         if syn:  # a word the dossier does not use, but a synonym it does ('loverboy')
@@ -374,9 +386,11 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
                 corrected_words[-1] = _surface_for(vocab, fixed[0], w)
             continue
         missing = False
-        for part in [p for p in w.split("-") if p]:
+        for raw_part in [p for p in raw.split("-") if p]:
+            part = fold(raw_part)
             pst = tokenize(part)
-            if not pst or all(st in vocab.df for st in pst):
+            known = part in vocab.surface or part in vocab.surface_short if lang == "en" else True
+            if not pst or (known and "-" in w and all(st in vocab.df for st in pst)):
                 out.add(pst)
                 continue
             fixed = _repair(part, lang, vocab)
@@ -384,7 +398,7 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
                 out.add(fixed)
                 out.corrections[part] = "+".join(fixed)
             elif lang == "nl" or any(ch.isdigit() for ch in part):
-                out.unknown.append(part if "-" in w else raw)
+                out.unknown.append(raw_part)
                 missing = True
         if not missing and lang == "en" and not any(st in vocab.df for st in stems):
             # An English word with no translation says nothing about the dossier either way.

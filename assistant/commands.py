@@ -1,0 +1,125 @@
+"""`dossier ask` and `dossier eval`: answer questions from the command line, and measure answer quality.
+
+`ask` stays light: no torch, sentence-transformers, LangChain or Gradio on its path (the query model
+runs on numpy), so a cold `dossier ask` answers in a few seconds. `eval` builds the LangChain
+baseline too, so it is allowed to be slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ingest.errors import DossierError
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `ask` and `eval` on the `dossier` parser."""
+    p = sub.add_parser(
+        "ask",
+        help="Stel een vraag over het dossier.",
+        description="Beantwoordt een vraag met citaten uit het dossier. Met '-' als vraag: één vraag per "
+        "regel van stdin (het model wordt één keer geladen).",
+    )
+    p.add_argument("question", help="De vraag, of '-' om vragen van stdin te lezen (één per regel).")
+    p.add_argument("--json", action="store_true", help="Eén JSON-object per antwoord.")
+    p.set_defaults(handler=cmd_ask)
+
+    e = sub.add_parser(
+        "eval",
+        help="Meet de antwoordkwaliteit op een vragenset (JSONL).",
+        description="Meet recall@5, answer_hit, meldpunt, meldpunt_fp, oos_refused, false_refusal en "
+        "cite_valid voor het systeem en, in dezelfde run, voor een naïeve LangChain-baseline.",
+    )
+    e.add_argument("file", help="Vragenset: één JSON-object per regel (zie shared/eval/README.md).")
+    e.add_argument("--k", type=int, default=5, help="Aantal passages voor recall@k (standaard 5).")
+    e.add_argument("--no-baseline", action="store_true", help="Sla de (trage) baseline over.")
+    e.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="Toon de signalen van binnen- en buiten-het-dossier-vragen en de drempels die daaruit volgen.",
+    )
+    e.add_argument("--verbose", action="store_true", help="Noem per vraag welke maat hij mist.")
+    e.set_defaults(handler=cmd_eval)
+
+
+# ---------------------------------------------------------------- ask
+
+
+def format_answer(answer) -> str:
+    """A readable answer for the terminal: the text, then the sources with their markers."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("Sources:" if answer.lang == "en" else "Bronnen:")
+        for c in answer.citations:
+            lines.append(f"  [{c.n}] {c.section} ({c.source}, score {c.score:.2f})")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_ask(args, settings) -> int:
+    """Answer one question, or every line of stdin with '-'; exit 2 on an error the user can fix."""
+    from assistant.core import Assistant
+
+    assistant = Assistant(settings)
+    if args.question != "-":
+        answer = assistant.ask(args.question)
+        _emit(answer, args.json)
+        return 0
+    status = 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        question = line.rstrip("\n")
+        try:
+            answer = assistant.ask(question)
+        except DossierError as err:
+            # One bad line does not stop the batch: it gets its own error object and the exit code says so.
+            status = 2
+            if args.json:
+                print(json.dumps({"question": question, "error": str(err)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"dossier: {err}", file=sys.stderr, flush=True)
+            continue
+        _emit(answer, args.json)
+    return status
+
+
+def _emit(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+    else:
+        print(format_answer(answer), flush=True)
+
+
+# ---------------------------------------------------------------- eval
+
+
+def cmd_eval(args, settings) -> int:
+    """Print the metrics of the system and the baseline (and their ratio), or the calibration."""
+    from pathlib import Path
+
+    from assistant import eval as ev
+    from assistant.core import Assistant
+    from assistant.meldpunt import contacts_path, load_facts
+
+    items = ev.load_questions(Path(args.file))
+    phone = load_facts(contacts_path(settings)).phone
+    assistant = Assistant(settings)
+    if args.calibrate:
+        print(ev.calibrate(assistant, items).report(assistant.thresholds))
+        return 0
+    ev.run_system(assistant, items)  # warm-up round: the timed round below measures warm answers
+    results, seconds = ev.run_system(assistant, items)
+    columns = {"system": ev.score(items, results, phone=phone, k=args.k)}
+    if not args.no_baseline:
+        columns["baseline"] = ev.score(
+            items, ev.baseline_results(settings, items, k=args.k), phone=phone, k=args.k
+        )
+    print(f"{args.file}: {len(items)} vragen")
+    print(ev.format_table(columns))
+    print(ev.latency_summary(seconds))
+    if args.verbose:
+        for line in ev.failures(items, results, phone=phone):
+            print("  mist:", line)
+    return 0

@@ -1,0 +1,131 @@
+"""Fixtures of the answering tests: a tiny in-memory index (a fake of ingest.store.Index's read side)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from ingest.embed import HashEmbedder
+from ingest.lexical import LexicalIndex, tokenize
+from ingest.model import Chunk
+
+DOC = "dossier.txt"
+
+# Passages in the style of the dossier (own wording), with the meldpunt passage the card quotes.
+PASSAGES = [
+    (
+        ("Dossier", "Definitie mensenhandel"),
+        "Definitie mensenhandel is het werven, vervoeren of huisvesten van "
+        "mensen met dwang, met als doel uitbuiting. Slachtoffers zijn vaak kwetsbare personen.",
+    ),
+    (
+        ("Dossier", "Arbeidsuitbuiting"),
+        "Arbeidsuitbuiting is het uitbuiten van een persoon in werk onder dwang. "
+        "Het gaat om mensonterende omstandigheden zoals in de horeca en landbouw.",
+    ),
+    (
+        ("Dossier", "Criminele uitbuiting"),
+        "Criminele uitbuiting: iemand wordt gedwongen om criminele feiten te "
+        "plegen, zoals drugshandel of winkeldiefstal.",
+    ),
+    (
+        ("Dossier", "Regionaal meld- en adviespunt"),
+        "Voor advies of het melden van een uitbuitingssituatie kan "
+        "(anoniem) contact opgenomen worden met het meld- en adviespunt van het ESSM. "
+        "Het meld- en adviespunt is dagelijks telefonisch bereikbaar van 8:30 uur tot 22:00 uur "
+        "via telefoonnummer: 010 - 236 52 56",
+    ),
+    (
+        ("Dossier", "Crisisopvang"),
+        "De crisisopvang is voor personen die zich identificeren als vrouw. De "
+        "minimale leeftijd is 18 jaar. Slachtoffers worden maximaal 3 maanden opgevangen.",
+    ),
+    (
+        ("Dossier", "Netwerk aandachtsfunctionarissen"),
+        "Het netwerk komt minimaal twee keer per jaar bij elkaar "
+        "en is bedoeld voor de aandachtsfunctionarissen van de 23 gemeenten in de regio.",
+    ),
+    (
+        ("Dossier", "Regionale portefeuillehouder"),
+        "Burgemeester Jan Willem Boersma is als regionaal "
+        "portefeuillehouder aangewezen. De portefeuillehouder legt jaarlijks verantwoording af.",
+    ),
+    (
+        ("Dossier", "Taken"),
+        "De aandachtsfunctionaris heeft de volgende taken:\n\n- Zet aan tot bewustwording "
+        "binnen de gemeente;",
+    ),
+    (
+        ("Dossier", "Taken"),
+        "- Is het aanspreekpunt voor collega's met signalen;\n\n- Houdt de casussen bij;\n\n"
+        "- Onderhoudt het netwerk met de zorg.",
+    ),
+    (("Dossier", "E-learning"), "De e-learning BUIT duurt maximaal 30 minuten per verhaallijn en is gratis."),
+    (
+        ("Dossier", "Nationaal Rapporteur"),
+        "Jaarlijks brengt de Nationaal Rapporteur een rapportage uit met "
+        "landelijke kerncijfers over mensenhandel.",
+    ),
+]
+
+
+def make_chunks() -> list[Chunk]:
+    return [Chunk(source=DOC, section=sec, text=text, ordinal=i) for i, (sec, text) in enumerate(PASSAGES)]
+
+
+class MemoryIndex:
+    """The read side of ingest.store.Index over chunks in memory: BM25 over stems and numpy cosine."""
+
+    def __init__(self, chunks: list[Chunk], embedder):
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self._lexical = LexicalIndex.build([tokenize(c.index_text) for c in chunks])
+        self._vectors = embedder.embed_documents([c.index_text for c in chunks])
+        self.generation = "memory"
+        self.manifest = {"generation": "memory", "chunks": len(chunks), "model": embedder.name}
+        self.current = True
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        return self._lexical.vocabulary
+
+    def dense_search(self, vec, k):
+        sims = self._vectors @ np.asarray(vec, dtype=np.float32)
+        order = np.argsort(-sims)[:k]
+        return [(self.chunks[i].id, float(sims[i])) for i in order]
+
+    def lexical_search(self, tokens, k):
+        return [(self.chunks[i].id, s) for i, s in self._lexical.search(tokens, k)]
+
+    def is_current(self) -> bool:
+        return self.current
+
+
+class Clock:
+    """A settable clock for the meldpunt's opening hours."""
+
+    def __init__(self, when: datetime):
+        self.when = when
+
+    def __call__(self) -> datetime:
+        return self.when
+
+
+@pytest.fixture
+def tiny_index():
+    return MemoryIndex(make_chunks(), HashEmbedder())
+
+
+@pytest.fixture
+def clock():
+    # 12:00 in Amsterdam (CEST): the meldpunt is open.
+    return Clock(datetime(2026, 6, 15, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def assistant(settings, tiny_index, clock):
+    from assistant.core import Assistant
+
+    return Assistant(settings, index=tiny_index, embedder=HashEmbedder(), clock=clock)

@@ -1,0 +1,194 @@
+"""Extractive answers over the tiny index: quotes come from cited passages, markers point at citations."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.answer import split_units
+from assistant.eval import markers_valid
+from ingest.errors import QuestionError
+
+MARKER = re.compile(r"\[(\d+)\]")
+LEADS = ("Volgens het dossier:", "According to the dossier (quoted in Dutch):")
+
+
+def quoted_lines(answer) -> list[tuple[str, int]]:
+    """(sentence, marker) for every quoted line of the answer body."""
+    out = []
+    for line in answer.answer.splitlines():
+        m = re.match(r"^- (.*) \[(\d+)\]$", line)
+        if m:
+            out.append((m.group(1), int(m.group(2))))
+    return out
+
+
+def check_grounded(answer):
+    """Every marker points at a citation, every quoted sentence stands in the passage it cites."""
+    assert markers_valid(answer.answer, len(answer.citations))
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for sentence, n in quoted_lines(answer):
+        assert " ".join(sentence.split()) in " ".join(answer.citations[n - 1].text.split())
+
+
+def test_split_units_keeps_lead_in_with_its_items():
+    units = split_units(
+        "De functionaris heeft taken:\n\n- Zet aan tot bewustwording;\n\n- Houdt casussen bij."
+    )
+    assert [u.text for u in units] == [
+        "De functionaris heeft taken: - Zet aan tot bewustwording; - Houdt casussen bij."
+    ]
+    units = split_units("Eerste zin. Tweede zin!\n\n- een punt;")
+    assert [(u.text, u.item) for u in units] == [
+        ("Eerste zin.", False),
+        ("Tweede zin!", False),
+        ("een punt;", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is de definitie van mensenhandel?",
+        "Hoeveel gemeenten zitten in het netwerk?",
+        "Wat zijn de taken van de aandachtsfunctionaris?",
+        "Hoe lang mag iemand in de crisisopvang blijven?",
+        "Wie is de regionale portefeuillehouder?",
+    ],
+)
+def test_lookup_answers_are_quotes_with_valid_markers(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.situational and answer.meldpunt is None and not answer.out_of_scope
+    assert answer.answer.startswith(LEADS[0])
+    assert 1 <= len(quoted_lines(answer)) <= 4
+    check_grounded(answer)
+    # nothing but the fixed lead and quoted lines
+    assert all(line in LEADS or line.startswith("- ") for line in answer.answer.splitlines())
+
+
+def test_best_passage_is_cited_first_and_highlighted(assistant):
+    answer = assistant.ask("Hoeveel gemeenten zitten in het netwerk van aandachtsfunctionarissen?")
+    first = answer.citations[0]
+    assert "23 gemeenten" in first.text
+    assert first.highlight and first.highlight in first.text
+    assert answer.answer.splitlines()[1].startswith("- " + first.highlight)
+
+
+def test_list_is_quoted_with_its_items_across_passages(assistant):
+    answer = assistant.ask("Wat zijn de taken van de aandachtsfunctionaris?")
+    lines = [s for s, _ in quoted_lines(answer)]
+    assert lines[0].startswith("De aandachtsfunctionaris heeft de volgende taken: - Zet aan")
+    assert "Is het aanspreekpunt voor collega's met signalen;" in lines  # from the next passage
+
+
+def test_english_question_gets_english_framing_around_dutch_quotes(assistant):
+    answer = assistant.ask("How long does the e-learning take?")
+    assert answer.lang == "en" and answer.answer.startswith(LEADS[1])
+    assert "30 minuten" in answer.answer
+    check_grounded(answer)
+
+
+def test_situational_answer_opens_with_the_card_and_cites_the_meldpunt(assistant):
+    answer = assistant.ask("Ik vermoed arbeidsuitbuiting bij een klant van de schuldhulp. Wat moet ik doen?")
+    assert answer.situational and answer.meldpunt is not None
+    assert answer.meldpunt.phone == "010 - 236 52 56" and answer.meldpunt.open_now
+    first_line = answer.answer.splitlines()[0]
+    assert "010 - 236 52 56" in first_line and "[1]" in first_line
+    assert "236 52 56" in answer.citations[0].text
+    assert "236 52 56" in answer.citations[0].highlight
+    check_grounded(answer)
+
+
+def test_situational_answer_at_night_says_closed_and_112(assistant, clock):
+    clock.when = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)  # 00:30 in Amsterdam
+    answer = assistant.ask("Bij ons zit een vrouw die gedwongen werkt en bang is. Wie bel ik?")
+    assert answer.situational and not answer.meldpunt.open_now
+    assert "112" in answer.answer and "8:30" in answer.answer
+
+
+def test_situational_is_never_refused(assistant):
+    answer = assistant.ask("Ik twijfel over een B8-regeling bij een cliënt; wat moet ik doen?")
+    assert answer.situational and not answer.out_of_scope and answer.meldpunt is not None
+
+
+def test_english_situation_gets_the_card_in_english(assistant):
+    answer = assistant.ask("A client told me her boss keeps her passport. What should I do?")
+    assert answer.situational and answer.lang == "en"
+    assert answer.answer.startswith("Report or ask advice:") and "010 - 236 52 56" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question,why",
+    [
+        ("Wat is het e-mailadres van het meldpunt?", "e-mailadres"),
+        ("Hoeveel slachtoffers zijn er in de crisisopvang geweest?", "aantal"),
+        ("Wat is de naam van de officier van justitie?", "naam"),
+        ("Hoe vraag je een B8-verblijfsvergunning aan?", "B8"),
+    ],
+)
+def test_out_of_scope_says_so_and_points_onwards(assistant, question, why):
+    answer = assistant.ask(question)
+    assert answer.out_of_scope and not answer.situational and answer.citations == []
+    assert answer.answer.startswith("Dat staat niet in het dossier.")
+    assert why in answer.answer
+    assert "beleidsadviseur mensenhandel van de VAR" in answer.answer and "010 - 236 52 56" in answer.answer
+    assert not MARKER.search(answer.answer)
+
+
+def test_follow_up_uses_the_previous_question(assistant):
+    history = [
+        {"role": "user", "content": "Waar meld ik arbeidsuitbuiting?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    answer = assistant.ask("en bij criminele uitbuiting?", history)
+    assert answer.situational  # the conversation is about where to report
+    assert any("Criminele uitbuiting" in c.section for c in answer.citations[:2])
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_question(assistant, text):
+    with pytest.raises(QuestionError, match="Typ een vraag"):
+        assistant.ask(text)
+
+
+def test_too_long_question(assistant, settings):
+    with pytest.raises(QuestionError, match=str(settings.max_question_chars)):
+        assistant.ask("waarom " * 400)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "🙂🙂🙂",
+        "<script>alert(1)</script>",
+        "**vet** _schuin_ [link](http://x)",
+        "\ud83d mensenhandel",
+        "?!?!",
+    ],
+)
+def test_odd_input_never_crashes(assistant, question):
+    answer = assistant.ask(question)
+    assert isinstance(answer.answer, str) and answer.answer
+    assert markers_valid(answer.answer, len(answer.citations))
+
+
+def test_to_dict_has_the_issue_shape(assistant):
+    d = assistant.ask("Ik vermoed uitbuiting, waar meld ik dat?").to_dict()
+    assert set(d) == {"question", "answer", "citations", "situational", "meldpunt", "out_of_scope"}
+    assert set(d["citations"][0]) == {"n", "chunk_id", "source", "section", "text", "score"}
+    assert {"name", "phone", "hours", "open_now"} <= set(d["meldpunt"])
+
+
+def test_sections_and_section_text(assistant):
+    sections = assistant.sections()
+    assert "Dossier › Taken" in sections and len(sections) == len(set(sections))
+    text = assistant.section_text("Dossier › Taken")
+    assert "volgende taken" in text and "Houdt de casussen bij" in text
+    with pytest.raises(QuestionError):
+        assistant.section_text("Bestaat niet")
+
+
+def test_meldpunt_now_follows_the_clock(assistant, clock):
+    assert assistant.meldpunt_now().open_now
+    clock.when = datetime(2026, 6, 15, 4, 0, tzinfo=UTC)  # 6:00 in Amsterdam
+    assert not assistant.meldpunt_now().open_now

@@ -1,0 +1,115 @@
+"""Answer types asked for, and entities found in sentences."""
+
+import pytest
+
+from assistant import answertype as at
+from ingest.lexical import tokenize
+
+LOWER = {
+    "officier",
+    "van",
+    "justitie",
+    "de",
+    "het",
+    "regionale",
+    "tafel",
+    "mensenhandel",
+    "stichting",
+    "elke",
+}
+
+
+def has(kind, sentence, *, query="", noun=None):
+    return at.has_entity(
+        kind,
+        sentence,
+        lower_words=LOWER,
+        query=query,
+        noun_stems=set(tokenize(noun)) if noun else set(),
+        stem=tokenize,
+    )
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("Hoeveel slachtoffers zijn er geregistreerd?", (at.NUMBER,)),
+        ("How many victims were registered?", (at.NUMBER,)),
+        ("Hoeveel kost de training?", (at.PRICE,)),
+        ("Hoe vaak komt het netwerk bijeen?", (at.FREQUENCY,)),
+        ("hoevaak komt het netwerk bijeen", (at.FREQUENCY,)),
+        ("Hoe lang duurt de e-learning?", (at.DURATION,)),
+        ("Sinds wanneer bestaat het meldpunt?", (at.YEAR,)),
+        ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
+        ("Wat is het e-mailadres van het ESSM?", (at.EMAIL,)),
+        ("What is the email address of the hotline?", (at.EMAIL,)),
+        ("Wat is het adres van de crisisopvang?", (at.ADDRESS,)),
+        ("Wat is het telefoonnummer van CoMensha?", (at.PHONE,)),
+        ("Wat is de naam van de officier van justitie?", (at.PERSON,)),
+        ("Wie is de beleidsregisseur?", (at.PERSON,)),
+        ("Wie is voorzitter van het landelijk overleg?", (at.WHO,)),
+        ("Who provides the training?", (at.WHO,)),
+        ("What are the risks for people who are smuggled?", ()),
+        ("Wat is de definitie van mensenhandel?", ()),
+    ],
+)
+def test_answer_types(question, expected):
+    assert at.answer_types(question) == expected
+
+
+def test_counted_noun():
+    assert at.counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
+    assert at.counted_noun("How many victims were there?") == "victims"
+    assert at.counted_noun("Wat is mensenhandel?") is None
+
+
+def test_number_must_count_the_thing_asked_about():
+    assert has(at.NUMBER, "Er zijn 10 VR-brillen beschikbaar.", noun="VR-brillen")
+    assert has(at.NUMBER, "De 23 gemeenten in de regio.", noun="gemeenten")
+    assert has(at.NUMBER, "Er werken twee zorgcoördinatoren mensenhandel.", noun="zorgcoördinatoren")
+    assert has(at.NUMBER, "minimaal 30 deelnemers en maximaal 60 deelnemers", noun="deelnemers")
+    # a number of something else, a year, or a number before a verb does not answer "hoeveel slachtoffers"
+    assert not has(at.NUMBER, "Slachtoffers worden maximaal 3 maanden opgevangen.", noun="slachtoffers")
+    assert not has(at.NUMBER, "In 2024 zijn slachtoffers geholpen.", noun="slachtoffers")
+    assert not has(
+        at.NUMBER, "Sinds een jaar of tien zijn de slachtoffers een prioriteit.", noun="slachtoffers"
+    )
+
+
+def test_contact_entities():
+    assert has(at.PHONE, "Bel 010 - 236 52 56 voor advies.")
+    assert has(at.PHONE, "Bereikbaar via 0800-1234.")
+    assert not has(at.PHONE, "Bel het meldpunt voor advies.")
+    assert has(at.EMAIL, "Mail naar info@example.nl voor vragen.")
+    assert not has(at.EMAIL, "Ook per e-mail kunnen vragen gesteld worden.")
+    assert has(at.ADDRESS, "Het kantoor zit aan de Coolsingel 40 in Rotterdam.")
+    assert has(at.ADDRESS, "Postbus 123, 3000 AB Rotterdam")
+    assert not has(at.ADDRESS, "Het ESSM zit in Rotterdam.")
+    assert has(at.URL, "Zie https://riecrotterdam.nl/ voor meer.")
+
+
+def test_time_entities():
+    assert has(at.FREQUENCY, "De tafel komt minimaal twee keer per jaar bijeen.")
+    assert has(at.FREQUENCY, "Jaarlijks verschijnt een rapportage.")
+    assert not has(at.FREQUENCY, "De tafel bespreekt vastgelopen zaken.")
+    assert has(at.DURATION, "Elke verhaallijn duurt maximaal 30 minuten.")
+    assert has(at.YEAR, "Het is in 2005 opgericht.")
+    assert has(at.WHEN, "Bereikbaar van 8:30 uur tot 22:00 uur.")
+    assert has(at.PRICE, "De koffer is gratis beschikbaar.")
+
+
+def test_person_names_are_not_roles_or_organisations():
+    names = at.person_names("Regionaal accounthouder Mensenhandel VAR: Jantien van Termeij", LOWER)
+    assert names == ["Jantien van Termeij"]
+    assert at.person_names("Daarbij is burgemeester Jan Willem Boersma aangewezen.", LOWER) == [
+        "Jan Willem Boersma"
+    ]
+    # a role ("officier" also occurs in lower case), an acronym, organisations after an article
+    assert at.person_names("Elke regio heeft een Officier van Justitie (OvJ) Mensenhandel.", LOWER) == []
+    assert at.person_names("Fier, het Rode Kruis en Defence for Children zijn gestart.", LOWER) == []
+    assert at.person_names("De vergadering van de Regionale Tafel Mensenhandel.", LOWER) == []
+
+
+def test_who_accepts_an_organisation_not_named_in_the_question():
+    assert has(at.WHO, "Deze training wordt gegeven door Fairwork.", query="Wie geeft de training?")
+    assert not has(at.WHO, "De training is kort.", query="Wie geeft de training?")

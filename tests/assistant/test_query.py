@@ -1,0 +1,165 @@
+"""Question cleaning, spelling correction, English terms, follow-ups."""
+
+import pytest
+
+from assistant.query import Vocabulary, clean_question, is_followup, prepare, previous_user_question
+from ingest.errors import QuestionError
+from ingest.lexical import tokenize
+from ingest.model import Chunk
+from tests.assistant.conftest import MemoryIndex, make_chunks
+
+EXTRA = [
+    "De portefeuillehouder is aangewezen. De definitie staat hierboven.",
+    "De e-learning is voor professionals. Het netwerk van aandachtsfunctionarissen komt samen.",
+    "Jaarlijks brengen zij landelijke kerncijfers uit. De crisisopvang biedt een veilige plek.",
+    "Die cijfers komen niet terug in de regionale aanpak.",
+]
+
+
+@pytest.fixture
+def vocab():
+    from ingest.embed import HashEmbedder
+
+    chunks = make_chunks() + [Chunk("x.txt", ("X",), t, ordinal=i) for i, t in enumerate(EXTRA)]
+    return Vocabulary.from_index(MemoryIndex(chunks, HashEmbedder()))
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x07", "\u200b"])
+def test_empty_question_is_refused_in_dutch(text):
+    with pytest.raises(QuestionError, match="Typ een vraag"):
+        clean_question(text, 2000)
+
+
+def test_too_long_question_names_the_limit():
+    with pytest.raises(QuestionError, match="300"):
+        clean_question("a" * 301, 300)
+    assert clean_question("a" * 300, 300) == "a" * 300
+
+
+def test_control_characters_and_broken_surrogates_are_removed():
+    assert clean_question("Wat\x00 is\tmensen\x1bhandel?\ud800", 2000) == "Wat is mensen handel?"
+    assert clean_question("line one\nline two", 2000) == "line one line two"
+
+
+def test_emoji_html_and_markdown_survive_as_text():
+    q = clean_question("<b>Wat</b> is **mensenhandel**? 🙏🏽", 2000)
+    assert q == "<b>Wat</b> is **mensenhandel**? 🙏🏽"
+
+
+# ---------------------------------------------------------------- spelling
+
+
+@pytest.mark.parametrize(
+    "typed,meant",
+    [
+        ("mensehandel", "mensenhandel"),
+        ("defenitie", "definitie"),
+        ("aandachtsfunctionarisen", "aandachtsfunctionarissen"),
+        ("portefeuilehouder", "portefeuillehouder"),
+        ("e-learing", "e-learning"),
+        ("crisisopvan", "crisisopvang"),
+    ],
+)
+def test_typos_are_read_as_the_dossier_word(vocab, typed, meant):
+    from rapidfuzz import fuzz
+
+    q = prepare(f"wat is {typed}", vocab)
+    assert not q.unknown
+    assert all(t in vocab.df for t in q.core)
+    # the dossier's word, or another form of it (aandachtsfunctionaris/-issen share a lemma)
+    for want in tokenize(meant):
+        assert any(fuzz.ratio(t, want) >= 90 for t in q.core), (want, q.core)
+
+
+def test_compounds_and_related_forms(vocab):
+    q = prepare("wanneer zijn de crisisopvangplekken bezet", vocab)  # crisisopvang + plek
+    assert {"crisisopvang", "plek"} <= set(q.core)
+    q = prepare("hoe wordt mensenhandel gedefinieerd", vocab)  # related form of 'definitie'
+    assert "definitie" in q.core
+
+
+def test_question_words_are_not_corrected(vocab):
+    q = prepare("hoeveel gemeenten zijn er", vocab)
+    assert q.terms.corrections == {}
+
+
+def test_compound_heads_expand_weakly(vocab):
+    q = prepare("welke cijfers zijn er", vocab)
+    assert "kerncijfer" in q.terms.alts["cijfer"]
+    assert q.terms.alts["cijfer"]["kerncijfer"] < 1.0
+
+
+def test_unknown_terms_and_codes_are_reported(vocab):
+    q = prepare("Hoe werkt de B8-regeling voor een verblijfsvergunning?", vocab)
+    assert "B8" in q.unknown_codes or "b8" in q.unknown_codes
+    assert q.novelty > 0
+    everyday = prepare("is de crisisopvang ook voor mannen", vocab)
+    assert everyday.salient_unknown == []  # 'mannen' is an everyday word, not a missing topic
+
+
+# ---------------------------------------------------------------- English
+
+
+def test_english_words_reach_dutch_terms(vocab):
+    q = prepare("Which organisations publish yearly national figures?", vocab)
+    assert q.lang == "en"
+    core = set(q.core)
+    assert tokenize("jaarlijks")[0] in core
+    assert tokenize("cijfers")[0] in core
+    assert tokenize("kerncijfers")[0] in q.terms.alts[tokenize("cijfers")[0]]
+
+
+def test_english_inflections_find_the_glossary(vocab):
+    q = prepare("Who organises shelters for exploited women?", vocab)
+    assert tokenize("opvang")[0] in q.core
+    assert tokenize("uitbuiting")[0] in set(q.core) | {a for g in q.terms.alts.values() for a in g}
+
+
+def test_english_false_friends_stay_out(vocab):
+    q = prepare("How long does the e-learning take?", vocab)
+    assert tokenize("taken")[0] not in q.core  # 'take' is not 'taken' (tasks)
+
+
+# ---------------------------------------------------------------- follow-ups
+
+HISTORY = [
+    {"role": "user", "content": "Waar meld ik arbeidsuitbuiting?"},
+    {"role": "assistant", "content": "Bel het meldpunt."},
+]
+
+
+@pytest.mark.parametrize(
+    "question,follows",
+    [
+        ("en bij criminele uitbuiting?", True),
+        ("En wat als het 's nachts is?", True),
+        ("and for minors?", True),
+        ("Die is dus gratis?", True),
+        ("criminele uitbuiting?", True),  # short
+        ("Hoe vaak komt de regionale tafel mensenhandel bijeen en wie zit die voor?", False),
+    ],
+)
+def test_followup_detection(question, follows):
+    assert is_followup(question, previous_user_question(HISTORY)) is follows
+
+
+def test_no_history_no_followup():
+    assert not is_followup("en bij criminele uitbuiting?", None)
+
+
+def test_followup_is_read_with_the_previous_question(vocab):
+    q = prepare("en bij criminele uitbuiting?", vocab, HISTORY)
+    assert q.followup and q.previous == "Waar meld ik arbeidsuitbuiting?"
+    assert "arbeidsuitbuiting" in q.search_text
+    assert tokenize("arbeidsuitbuiting")[0] in q.context_core
+    # the question's own terms weigh double in the lexical query
+    assert q.lexical_terms().count(tokenize("criminele")[0]) == 2
+
+
+def test_history_with_content_parts():
+    history = [{"role": "user", "content": [{"type": "text", "text": "Wat is opvang?"}]}]
+    assert previous_user_question(history) == "Wat is opvang?"
+    assert previous_user_question([{"role": "assistant", "content": "x"}]) is None
