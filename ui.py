@@ -39,6 +39,12 @@ GENERIC_ERROR = (
     "meld het dan bij de beheerder van de vraagbaak."
 )
 MAX_BODY_BYTES = 256 * 1024
+# After "Open in dossier": the chosen entry of the table of contents in view (it may be far down).
+SHOW_CHOSEN_SECTION = """() => setTimeout(() => {
+  const chosen = document.querySelector('#inhoud input:checked');
+  const list = chosen && chosen.closest('.wrap');
+  if (list) list.scrollTop += chosen.getBoundingClientRect().top - list.getBoundingClientRect().top - 40;
+}, 80)"""
 # navigator.clipboard exists only in a secure context (https or 127.0.0.1); elsewhere the old way.
 COPY_JS = """(text) => {
   if (!text) return [];
@@ -407,7 +413,9 @@ def build_page(assistant, settings):
             on_comment, [comment, conv], [comment, feedback_note, feedback_box], api_visibility="private"
         )
         toc.change(show_section, [toc], [section_view], api_visibility="private")
-        open_btn.click(open_in_dossier, [cited], [tabs, toc, section_view], api_visibility="private")
+        open_btn.click(open_in_dossier, [cited], [tabs, toc, section_view], api_visibility="private").then(
+            None, None, None, js=SHOW_CHOSEN_SECTION, api_visibility="private"
+        )
         timer.tick(header, None, head, api_visibility="private", show_progress="hidden", queue=False)
     return page
 

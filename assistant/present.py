@@ -258,7 +258,8 @@ PAGE_CSS = string.Template("""
 .dossier-section p { margin: 0 0 10px; line-height: 1.55; }
 #inhoud .wrap { flex-direction: column; align-items: stretch; flex-wrap: nowrap; max-height: 70vh;
   overflow-y: auto; }
-#inhoud label { white-space: pre-wrap; }
+#inhoud .wrap { gap: 4px; }
+#inhoud label { white-space: pre-wrap; padding: 5px 10px; }
 @media (max-width: 640px) {
   .dossier-header h1 { font-size: 1.25rem; }
   .meldpunt { width: 100%; min-width: 0; }
