@@ -1,7 +1,7 @@
 """Benchmarks for speed, scale and serving a region: a printed table and bench/results/latest.json.
 
     .venv/bin/python bench/run.py            # everything (what `make bench` runs; ~30-45 min on 2 cores)
-    .venv/bin/python bench/run.py --quick    # skip the slow parts: scale, torch ingest, 16 clients
+    .venv/bin/python bench/run.py --quick    # skip scale, the torch speed comparison and 16 clients
     .venv/bin/python bench/run.py --scale    # only the scale part (generated corpus, >= 20,000 passages)
     .venv/bin/python bench/run.py --only embed,ask_warm   # chosen parts
 
@@ -12,7 +12,7 @@ Parts (each runs in its own child process, so one part's imports and caches do n
   ingest     the corpus into an empty temp data dir with the production embedder (`dossier ingest`'s),
              then a no-op re-ingest; and the same from empty with the numpy embedder for comparison
   ask_warm   warm `Assistant.ask` p50/p95 over tests/data/dev.jsonl (3 rounds), and the naive baseline
-             (`assistant.eval`) in the same run when it exists
+             (assistant.baseline.NaiveBaseline) over the same questions in the same process
   ask_cold   `dossier ask "…"` in a new process, median of 3 wall times, and its import breakdown
   serve      `dossier serve` on a free 127.0.0.1 port: RSS after a few questions through the page's API
              (gradio_client), then 16 concurrent clients x 4 questions (throughput, p95, errors), peak RSS
@@ -229,7 +229,7 @@ def table(results: dict) -> str:
     for part, figures in results["parts"].items():
         for key, value in figures.items():
             name = f"{part}.{key}"
-            if "error" in key:
+            if key == "error" or key.endswith("_error"):
                 errors.append(f"{name}: {value}")
                 value = "see errors below"
             target, op = TARGETS.get(name, (None, ""))
