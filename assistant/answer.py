@@ -32,7 +32,7 @@ _TYPE_WORDS = {
     t
     for w in words(
         "naam heet telefoonnummer nummer mail mailadres e-mailadres adres website url link jaar "
-        "wanneer hoeveel aantal vaak lang duurt kost kosten"
+        "wanneer hoeveel aantal vaak lang duurt kost kosten definitie betekenis"
     )
     for t in tokenize(w)
 }
@@ -51,6 +51,7 @@ class Sentence:
     item: bool = False  # a list item
     opens_list: bool = False  # ends with ':' or ';': more items follow
     matched: dict = field(default_factory=dict)  # question term -> its share of the question, found here
+    defining: bool = False  # opens by defining what a "Wat is X?" question asks about
 
 
 @dataclass(frozen=True)
@@ -233,25 +234,36 @@ def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], id
     """Set `score` on each sentence (higher = answers the question better).
 
     sentence match + 0.35 passage match (the passage as a whole, with its heading) + 0.15 heading match
-    + 0.2 retrieval score + 0.3 when it holds the entity the question asks for.
+    + 0.2 retrieval score + 0.3 when it holds the entity the question asks for + 0.35 when it defines
+    the term a definition question asks about.
     """
     default = max(idf.values(), default=1.0)
     core, alts = query.core, query.terms.alts
     ctx_core = query.context_core
     ctx_alts = query.context.alts if query.context else {}
+    extra = [t for t in query.extra if t not in core]
     headings = [set(tokenize(" ".join(h.chunk.section[1:]) or h.chunk.section_path)) for h in hits]
     passage_stems: dict[int, set[str]] = {}
     for s in sentences:
         passage_stems.setdefault(s.hit, set(headings[s.hit])).update(s.stems)
     passage = {h: _match(st, core, alts, idf, default) for h, st in passage_stems.items()}
+    # "Wat is X?": the sentence that opens by defining X answers it, not any sentence that names X.
+    defining = {t for t in core if t not in _TYPE_WORDS}
+    defining |= {a for t in defining for a, w in alts.get(t, {}).items() if w >= 1.0}
+    definition = answertype.is_definition_question(query.text) and bool(defining)
     heading = {h: _match(headings[h], core, alts, idf, default) for h in passage_stems}
     for s in sentences:
         s.matched = _matched(s.stems, core, alts, idf, default)
         score = sum(s.matched.values())
         if ctx_core:
             score += 0.4 * _match(s.stems, ctx_core, ctx_alts, idf, default)
+        if extra:
+            score += 0.3 * _match(s.stems, extra, {}, idf, default)
         score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
         score += 0.3 if s.entity else 0.0
+        if definition and answertype.defines(s.text, tokenize, defining):
+            score += 0.35
+            s.defining = True
         n = len(s.stems)
         if n < 3 or (n < 6 and not s.text.rstrip().endswith((".", "!", "?", ";", ":"))):
             score *= 0.5  # fragments ("Via", a bare sub-heading) say little on their own
@@ -280,6 +292,8 @@ def select(
     for s in ranked[1:]:
         if len(chosen) >= limit or s.score < min(ratio, _GAIN_FLOOR) * best.score:
             break
+        if best.defining and s.hit != best.hit:
+            continue  # a definition is answered by its own passage, not by sentences that name the term
         # A sentence that answers another part of the question may score lower than one that repeats it.
         gain = sum(w for t, w in s.matched.items() if t not in covered)
         if s.score < ratio * best.score and gain < _MIN_GAIN:
@@ -290,6 +304,10 @@ def select(
             continue
         chosen.append(s)
         covered |= set(s.matched)
+    # A question that asks for a number, a name, a duration... gets the sentence that holds one.
+    holders = [s for s in ranked if s.entity]
+    if holders and not any(c.entity for c in chosen):
+        chosen = chosen[: limit - 1] + [holders[0]]
     out: list[Sentence] = []
     for s in chosen:
         if len(out) >= limit:

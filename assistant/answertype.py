@@ -112,6 +112,30 @@ def answer_types(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_DEFINITION = re.compile(
+    r"^(wat|wie) (is|zijn|betekent) (een |de |het )?[\w -]{2,40}\??$|\bwat houdt\b.*\bin\b|"
+    r"\bverstaan onder\b|"
+    r"\bwat betekent\b|\bdefini|^what (is|are) (a |an |the )?[\w -]{2,40}\??$|\bwhat does .* mean\b|\bdefin"
+)
+_IS = words("is zijn betekent houdt wordt worden omvat omvatten means is are")
+
+
+def is_definition_question(question: str) -> bool:
+    """'Wat is X?', 'Wat houdt X in?', 'Wat wordt verstaan onder X?', 'What is X?'."""
+    return bool(_DEFINITION.search(fold(question).strip()))
+
+
+def defines(sentence: str, stems_of, terms: set[str]) -> bool:
+    """Does the sentence open by defining one of `terms` ('Arbeidsuitbuiting is ...', 'X: ...')?"""
+    words_ = _TOKEN_RE.findall(sentence)[:8]
+    for i, w in enumerate(words_[:5]):
+        if set(stems_of(w)) & terms:
+            after = [fold(x) for x in words_[i + 1 : i + 4]]
+            if any(a in _IS or a == ":" for a in after):
+                return True
+    return False
+
+
 def counted_noun(question: str) -> str | None:
     """The word after 'hoeveel'/'how many' (the thing counted), if any."""
     m = re.search(r"\b(?:hoeveel|how many|het aantal|number of)\s+([\w-]+)", fold(question))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from ingest.errors import DossierError
@@ -59,6 +60,16 @@ def format_answer(answer) -> str:
 
 def cmd_ask(args, settings) -> int:
     """Answer one question, or every line of stdin with '-'; exit 2 on an error the user can fix."""
+    try:
+        return _ask(args, settings)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _ask(args, settings) -> int:
     from assistant.core import Assistant
 
     assistant = Assistant(settings)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from assistant import answer as ans
 from assistant import answertype, intent
 from assistant import meldpunt as mp
-from assistant.query import Query, Vocabulary, clean_question, prepare
+from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.types import Answer, Meldpunt
 from ingest.errors import QuestionError
@@ -37,8 +37,8 @@ class Thresholds:
     max_novelty: float = (
         0.21  # share of the question's content words that are salient terms the dossier lacks
     )
-    min_lexical: float = 1.71  # best BM25 score...
-    min_dense: float = 0.315  # ...and best cosine: below both, nothing in the dossier is close
+    min_lexical: float = 1.53  # best BM25 score...
+    min_dense: float = 0.318  # ...and best cosine: below both, nothing in the dossier is close
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
@@ -227,6 +227,8 @@ class Assistant:
         situational = intent.is_situational(text) or bool(
             query.followup and query.previous and intent.is_situational(query.previous)
         )
+        if situational:
+            query.extra = situational_terms(state.vocab)
         k = self.settings.top_k
         retrieval = retrieve(state.index, self._embedder, query, k, self.fusion, state.next_chunk)
         hits = retrieval.hits

@@ -107,7 +107,8 @@ _STRONG = {
         r"\bgut feeling\b",
     ],
     "is-this": [
-        rf"\bis (dit|dat|hier|er hier|daar|het)\b{_W}{{0,25}}\b(mensenhandel|\w*uitbuiting|uitgebuit)\b",
+        rf"\bis (dit|dat|hier|er hier|daar|het hier|dit dan)\b{_W}{{0,25}}"
+        r"\b(mensenhandel|\w*uitbuiting|uitgebuit)\b",
         rf"\bis (this|that|it|she|he|they)\b{_W}{{0,25}}\b(trafficking|exploitation|exploited)\b",
     ],
 }

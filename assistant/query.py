@@ -38,6 +38,7 @@ _QUESTION_WORDS = words(
     """
     hoeveel hoevaak hoelang hoezo welke welk waarom wanneer waarover waarmee waarvoor waardoor
     waarbij waarin kun kunt kunnen mag mogen graag precies eigenlijk ergens iets iemand wel even nou
+    houdt betekent betekenis verstaan
 """
 )
 _FOLLOWUP_START = re.compile(
@@ -200,6 +201,9 @@ class Query:
     context: Terms | None = None  # stems of the previous question (follow-up only)
     followup: bool = False
     previous: str | None = None
+    extra: list[str] = field(
+        default_factory=list
+    )  # weak terms added by intent (situational: reporting, help)
 
     @property
     def core(self) -> list[str]:
@@ -217,7 +221,7 @@ class Query:
     def lexical_terms(self) -> list[str]:
         """BM25 query: own terms twice (they outweigh the previous question's), synonyms, context."""
         syn = [a for t in self.core for a, w in self.terms.alts.get(t, {}).items() if w >= SYNONYM]
-        return self.core * 2 + syn + self.context_core
+        return self.core * 2 + syn + self.context_core + [t for t in self.extra if t not in self.core]
 
     def expansion_terms(self) -> list[str]:
         """Weaker BM25 query: the terms with the compounds they head."""
@@ -459,6 +463,12 @@ def _surface_for(vocab: Vocabulary, stem: str, typed: str) -> str:
     """A passage word with this stem, closest in length to what was typed (for answer-type rules)."""
     words = [w for w, s in vocab.surface.items() if s == stem]
     return min(words, key=lambda w: abs(len(w) - len(typed))) if words else typed
+
+
+def situational_terms(vocab: Vocabulary) -> list[str]:
+    """Stems of the glossary's [situational] terms that the dossier uses."""
+    words_ = load_glossary().get("situational", {}).get("terms", ())
+    return [t for t in dict.fromkeys(_stems(words_)) if t in vocab.df]
 
 
 def prepare(question: str, vocab: Vocabulary, history: list | None = None) -> Query:

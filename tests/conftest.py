@@ -60,3 +60,26 @@ def small_corpus(tmp_path, monkeypatch) -> Path:
         shutil.copy(SAMPLES / name, corpus / name)
     monkeypatch.setenv("DOSSIER_CORPUS_DIR", str(corpus))
     return corpus
+
+
+# ---------------------------------------------------------------- answering (assistant/) fixtures
+
+
+@pytest.fixture(scope="session")
+def dossier_index(tmp_path_factory):
+    """Settings of an index of the real dossier, built once per session with the real model and Chroma."""
+    from ingest.embed import load_embedder
+    from ingest.settings import Settings
+    from ingest.store import ingest_corpus
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+        }.items():
+            mp.setenv(name, value)
+        data = tmp_path_factory.mktemp("dossier-index")
+        settings = Settings(data_dir=data, corpus_dir=CORPUS, _env_file=None)
+        ingest_corpus(settings, load_embedder(settings))
+    return settings

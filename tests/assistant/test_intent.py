@@ -38,6 +38,8 @@ SITUATIONAL = [
 
 LOOKUPS = [
     "Hoeveel VR-brillen zijn er beschikbaar?",
+    "Wat is het verschil tussen mensenhandel en mensensmokkel?",
+    "Is het ESSM er ook voor slachtoffers van arbeidsuitbuiting?",
     "Wat is de definitie van mensenhandel?",
     "Wat zijn de taken van de aandachtsfunctionaris?",
     "Wat moet een gemeente volgens het IBP doen?",
