@@ -57,7 +57,10 @@ class Settings(BaseSettings):
         1.53, ge=0, description="Out of scope when the best BM25 score is below this and the best cosine too."
     )
     oos_min_dense: float = Field(
-        0.318, ge=-1, le=1, description="Out of scope when the best cosine is below this and the best BM25 too"
+        0.318,
+        ge=-1,
+        le=1,
+        description="Out of scope when the best cosine is below this and the best BM25 too.",
     )
     contacts_file: Path | None = Field(
         None,
