@@ -3,14 +3,13 @@
 import contextlib
 import os
 import re
-import socket
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from ui_helpers import SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -21,12 +20,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -96,40 +89,3 @@ def open_page(browser, request):
             with contextlib.suppress(Exception):  # a screenshot is a courtesy; never fail a test on it
                 page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
         ctx.close()
-
-
-# ---------------------------------------------------------------- page helpers
-
-
-def ask(page, question: str, *, press_enter: bool = False):
-    """Type a question and send it; returns the locator of the newest answer once it is there."""
-    before = page.locator('#gesprek [data-testid="bot"]').count()
-    page.fill("#vraag textarea", question)
-    if press_enter:
-        page.press("#vraag textarea", "Enter")
-    else:
-        page.click("#verstuur")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#gesprek [data-testid=\"bot\"]').length > n", arg=before
-    )
-    return page.locator('#gesprek [data-testid="bot"]').last
-
-
-def toast_text(page) -> str:
-    """Text of the error toast that appears for gr.Error."""
-    toast = page.locator(".toast-body").last
-    toast.wait_for()
-    return toast.inner_text()
-
-
-def no_horizontal_overflow(page) -> dict:
-    return page.evaluate(
-        """() => {
-        const doc = document.documentElement;
-        const chat = document.querySelector('#gesprek');
-        const wide = [...document.querySelectorAll('#gesprek *')]
-            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.className);
-        return {doc: doc.scrollWidth, viewport: window.innerWidth,
-                chatRight: chat.getBoundingClientRect().right, wide: wide.slice(0, 5)};
-    }"""
-    )

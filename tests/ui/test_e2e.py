@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ask, free_port, no_horizontal_overflow
+from ui_helpers import ask, free_port, no_horizontal_overflow
 
 ROOT = Path(__file__).resolve().parents[2]
 DOSSIER = Path(sys.executable).with_name("dossier")

@@ -7,8 +7,8 @@ assistant that fails, many questions in a minute. tests/ui/test_e2e.py runs the 
 import json
 
 import pytest
-from conftest import ask, free_port, no_horizontal_overflow, toast_text
-from fakes import FakeAssistant
+from ui_fakes import FakeAssistant
+from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, toast_text
 
 import ui
 from assistant import present
@@ -23,7 +23,7 @@ def start(tmp_path_factory, **overrides):
     fake = FakeAssistant(open_now=False)
     page = ui.build_page(fake, settings)
     port = free_port()
-    ui.launch(page, settings, "127.0.0.1", port, None)
+    ui.launch(page, settings, "127.0.0.1", port, ui.resolve_auth(settings, "127.0.0.1"))
     return page, f"http://127.0.0.1:{port}/", fake, settings
 
 
@@ -247,3 +247,29 @@ def test_copy_answer_as_plain_text(server, open_page):
     source = "[1] Dossier › Melden (dossier.txt): “Arbeidsuitbuiting meld je bij het meld- en adviespunt.”"
     assert source in copied
     assert "<mark>" not in copied and "**" not in copied
+
+
+def test_login_when_auth_is_configured(tmp_path_factory, browser):
+    page_app, url, _, _ = start(tmp_path_factory, auth_user="afm", auth_password="juist-wachtwoord")
+    try:
+        ctx = browser.new_context(locale="nl-NL")
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        page.get_by_text("Log in om de vraagbaak mensenhandel te gebruiken.").wait_for()
+        assert page.locator(".mp-phone").count() == 0  # nothing of the page before logging in
+        for password in ("fout", "juist-wachtwoord"):
+            page.get_by_label("Gebruikersnaam").fill("afm")  # Gradio's login page, in the browser's Dutch
+            page.get_by_label("Wachtwoord").fill(password)
+            page.get_by_role("button", name="Inloggen").click()
+            if password == "fout":
+                page.wait_for_timeout(1000)
+                assert page.locator(".mp-phone").count() == 0
+        page.locator(".mp-phone").wait_for()
+        assert all(r.startswith(url.rstrip("/")) for r in requests), requests
+        page.screenshot(path=str(SCREENSHOTS / "test_login_when_auth_is_configured.png"), full_page=True)
+        ctx.close()
+    finally:
+        page_app.close()
