@@ -158,7 +158,11 @@ def check_types(
 
     Relevant: the sentence, its neighbours or its section heading share a specific question term.
     """
-    types = answertype.answer_types(query.type_text)
+    types = ()
+    for text in query.type_texts:
+        types = answertype.answer_types(text)
+        if types:
+            break
     if not types:
         return answertype.TypeCheck((), True)
     specific = specific_terms(query, vocabulary, n_docs) or set(query.core)

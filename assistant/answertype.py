@@ -14,6 +14,7 @@ from assistant.intent import fold, words
 
 NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency", "duration", "year", "when"
 PHONE, EMAIL, ADDRESS, URL, PERSON, WHO = "phone", "email", "address", "url", "person", "who"
+DATE = "date"  # a particular day ("wanneer is de volgende bijeenkomst?")
 
 # Roles held by one person: "wie is de <role>?" asks for a name, not for an organisation.
 _PERSON_ROLES = (
@@ -25,6 +26,14 @@ _PERSON_ROLES = (
 )
 
 _TYPE_RULES: list[tuple[str, re.Pattern]] = [
+    (
+        DATE,
+        re.compile(
+            r"\b(volgende|eerstvolgende|komende|next|upcoming)\b.*\b(wanneer|datum|when|date)\b|"
+            r"\b(wanneer|when)\b.*\b(volgende|eerstvolgende|komende|next|upcoming)\b|\bop welke datum\b|"
+            r"\bwhat date\b|\bwelke dag\b"
+        ),
+    ),
     (
         PRICE,
         re.compile(
@@ -100,6 +109,7 @@ def answer_types(question: str) -> tuple[str, ...]:
     drop = {
         PRICE: {NUMBER},
         YEAR: {WHEN},
+        DATE: {WHEN, YEAR},
         PERSON: {WHO},
         EMAIL: {ADDRESS},
         FREQUENCY: {WHEN},
@@ -164,6 +174,11 @@ _DURATION_RE = re.compile(
     r"jaren|minutes|hours|days|weeks|months|years)\b|\b\d+\s?(min|u)\b|\bhalve? (dag|uur)\b"
 )
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_DATE_RE = re.compile(
+    rf"\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](19|20)?\d\d\b|\b\d{{1,2}} ({_MONTHS})\b|"
+    r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d{1,2}\b"
+)
 _TIME_RE = re.compile(
     r"\b\d{1,2}[:.]\d\d\b|\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|januari|februari|"
     r"maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|najaar|zomer|winter|"
@@ -282,6 +297,8 @@ def has_entity(
         return bool(_DURATION_RE.search(f))
     if kind == YEAR:
         return bool(_YEAR_RE.search(f))
+    if kind == DATE:
+        return bool(_DATE_RE.search(f))
     if kind == WHEN:
         return bool(_YEAR_RE.search(f) or _TIME_RE.search(f) or _FREQ_RE.search(f) or _DURATION_RE.search(f))
     if kind == PHONE:

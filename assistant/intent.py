@@ -61,7 +61,11 @@ _IT = r"(dit|dat|het|hiermee|daarmee|deze \w+)"
 # Each cue family counts once. Strong families decide alone.
 _STRONG = {
     "what-to-do": [
-        rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b",
+        # "wat kan ik doen om bewustwording te vergroten" asks for policy, not about a situation
+        rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b(?! om\b)",
+        rf"\bhoe {_CAN} {_ME} (hier |daar |nu |dan )?(het beste )?(handelen|reageren|optreden|ingrijpen)\b",
+        rf"\bwelke stappen {_CAN} {_ME}\b",
+        rf"\bhoe (help|helpen) (ik|we|wij) (hem|haar|hen|ze|die|deze \w+)\b",
         r"\bwat te doen\b",
         rf"\bwat {_CAN} {_ME} (hier ?mee|daar ?mee|ermee|met (dit|dat|deze|zo'n) \w+)\b",
         rf"\b(bij wie|waar|naar wie) {_CAN} {_ME} {_IT}\b{_W}{{0,20}}"
@@ -79,7 +83,8 @@ _STRONG = {
         rf"\bwaar (meld|melden|kan|kun|kunnen|moet|moeten|zou)\b{_W}{{0,40}}\b(melden|gemeld|melding|meld)\b",
         r"\bwaar meld\b",
         rf"\b({_CAN}|zal) {_ME}\b{_W}{{0,40}}\b(melden|gemeld|doorgeven|aangeven)\b",
-        rf"\bhoe (meld|doe) (ik|we|je)\b{_W}{{0,30}}\b(melding|melden)?",
+        r"\bhoe meld (ik|we|je)\b",
+        rf"\bhoe (doe|maak) (ik|we|je)\b{_W}{{0,30}}\b(melding|aangifte)\b",
         rf"\bwhere (do|can|should|could|must) (i|we)\b{_W}{{0,30}}\breport\b",
         rf"\b(should|can|must|do) (i|we)\b{_W}{{0,20}}\breport\b",
         rf"\bhow (do|can|should) (i|we)\b{_W}{{0,20}}\breport\b",
@@ -87,10 +92,13 @@ _STRONG = {
     "whom-to-call": [
         r"\bwie (bel|bellen)\b",
         rf"\bwie\b{_W}{{0,30}}\b(bellen|inschakelen|benaderen|waarschuwen)\b",
+        rf"\bwie (kan|kunnen) (hem|haar|hen|ze|die|dit \w+|deze \w+)\b{_W}{{0,20}}\b(helpen|opvangen|ondersteunen)\b",
+        rf"\b({_CAN}) {_ME}\b{_W}{{0,40}}\b(inschakelen|waarschuwen|alarmeren|ingrijpen)\b",
         rf"\bwelke (organisatie|organisaties|instantie|instanties|hulpverlening)\b{_W}{{0,40}}"
         r"\b(bellen|inschakelen|benaderen|melden|waarschuwen)\b",
         r"\bwho (do|should|can|could|must) (i|we) (call|contact|phone|ring|alert|inform)\b",
         r"\bwho to (call|contact)\b",
+        r"\bwho can help (him|her|them)\b",
     ],
     "doubt": [
         r"\bik (vermoed|twijfel|denk dat|heb (een|het|mijn) (vermoeden|gevoel|idee|twijfel))",

@@ -218,6 +218,15 @@ class Query:
         """The question with typos corrected, for the answer-type rules."""
         return self.terms.corrected_text or self.text
 
+    @property
+    def type_texts(self) -> list[str]:
+        """Where to look for the answer type: the question, and for a follow-up also the one before it
+        ('Hoe vaak komt de tafel bijeen?' - 'en het platform?' still asks how often)."""
+        texts = [self.type_text]
+        if self.followup and self.context is not None:
+            texts.append(self.context.corrected_text or self.previous or "")
+        return texts
+
     def lexical_terms(self) -> list[str]:
         """BM25 query: own terms twice (they outweigh the previous question's), synonyms, context."""
         syn = [a for t in self.core for a, w in self.terms.alts.get(t, {}).items() if w >= SYNONYM]

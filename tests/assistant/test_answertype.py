@@ -41,6 +41,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Hoe lang duurt de e-learning?", (at.DURATION,)),
         ("Sinds wanneer bestaat het meldpunt?", (at.YEAR,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
+        ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),
+        ("When is the next training?", (at.DATE,)),
         ("Wat is het e-mailadres van het ESSM?", (at.EMAIL,)),
         ("What is the email address of the hotline?", (at.EMAIL,)),
         ("Wat is het adres van de crisisopvang?", (at.ADDRESS,)),
@@ -96,6 +98,9 @@ def test_time_entities():
     assert has(at.YEAR, "Het is in 2005 opgericht.")
     assert has(at.WHEN, "Bereikbaar van 8:30 uur tot 22:00 uur.")
     assert has(at.PRICE, "De koffer is gratis beschikbaar.")
+    assert has(at.DATE, "De volgende bijeenkomst is op 12 maart.")
+    assert has(at.DATE, "Op 03-11-2026 start de training.")
+    assert not has(at.DATE, "Het netwerk komt minimaal twee keer per jaar bijeen.")
 
 
 def test_person_names_are_not_roles_or_organisations():

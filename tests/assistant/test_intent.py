@@ -17,6 +17,10 @@ SITUATIONAL = [
     "Wat is een goede vervolgstap na zo'n huisbezoek?",
     "Wat kan ik hem adviseren?",
     "Wat moet ik hiermee?",
+    "Een vrouw belt: ze moet van haar vriend met mannen mee. Hoe moet ik handelen?",
+    "Welke stappen moet ik nu zetten?",
+    "Moet ik de politie inschakelen?",
+    "Wie kan haar vannacht opvangen?",
     # where to report, whom to call
     "Waar meld ik arbeidsuitbuiting?",
     "Waar kan ik een vermoeden van seksuele uitbuiting melden?",
@@ -50,6 +54,8 @@ LOOKUPS = [
     "Welke organisaties werken samen in het RIEC?",
     "Who organises the awareness sessions?",
     "How long does the e-learning take?",
+    "Wat kan ik als aandachtsfunctionaris doen om de bewustwording te vergroten?",
+    "Hoe doe ik een aanvraag voor de VR-brillen?",
     "opvang mannen?",
 ]
 

@@ -1,0 +1,44 @@
+"""A long-running assistant picks up a new ingest (the index generation changes) by itself."""
+
+import pytest
+
+from ingest.embed import HashEmbedder
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Opvang\n\nDe crisisopvang is voor personen die zich identificeren als vrouw en hun kinderen.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DOSSIER_CORPUS_DIR", str(folder))
+    return folder
+
+
+def test_assistant_reopens_after_a_new_ingest(corpus, monkeypatch):
+    from assistant import core
+    from assistant.core import Assistant
+    from ingest.settings import Settings
+    from ingest.store import ingest_corpus
+
+    settings = Settings()
+    ingest_corpus(settings, HashEmbedder())
+    assistant = Assistant(settings, embedder=HashEmbedder())
+    before = assistant.index.generation
+    assert not any("Koffer" in c.text for c in assistant.index.chunks)
+
+    (corpus / "b.txt").write_text(
+        "Koffer Verkeerd\n\nDe Koffer Verkeerd is gratis beschikbaar voor alle netwerkpartners.\n",
+        encoding="utf-8",
+    )
+    ingest_corpus(settings, HashEmbedder())
+
+    # Within the check interval the assistant keeps its index (no disk access per question)...
+    assert assistant.index.generation == before
+    # ...after it, the next question sees the new generation.
+    monkeypatch.setattr(core, "REOPEN_CHECK_SECONDS", 0.0)
+    answer = assistant.ask("Is de Koffer Verkeerd gratis?")
+    assert assistant.index.generation != before
+    assert "gratis beschikbaar" in answer.answer
