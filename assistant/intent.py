@@ -65,7 +65,7 @@ _STRONG = {
         rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b(?! om\b)",
         rf"\bhoe {_CAN} {_ME} (hier |daar |nu |dan )?(het beste )?(handelen|reageren|optreden|ingrijpen)\b",
         rf"\bwelke stappen {_CAN} {_ME}\b",
-        rf"\bhoe (help|helpen) (ik|we|wij) (hem|haar|hen|ze|die|deze \w+)\b",
+        r"\bhoe (help|helpen) (ik|we|wij) (hem|haar|hen|ze|die|deze \w+)\b",
         r"\bwat te doen\b",
         rf"\bwat {_CAN} {_ME} (hier ?mee|daar ?mee|ermee|met (dit|dat|deze|zo'n) \w+)\b",
         rf"\b(bij wie|waar|naar wie) {_CAN} {_ME} {_IT}\b{_W}{{0,20}}"
@@ -92,7 +92,8 @@ _STRONG = {
     "whom-to-call": [
         r"\bwie (bel|bellen)\b",
         rf"\bwie\b{_W}{{0,30}}\b(bellen|inschakelen|benaderen|waarschuwen)\b",
-        rf"\bwie (kan|kunnen) (hem|haar|hen|ze|die|dit \w+|deze \w+)\b{_W}{{0,20}}\b(helpen|opvangen|ondersteunen)\b",
+        rf"\bwie (kan|kunnen) (hem|haar|hen|ze|die|dit \w+|deze \w+)\b{_W}{{0,20}}"
+        r"\b(helpen|opvangen|ondersteunen)\b",
         rf"\b({_CAN}) {_ME}\b{_W}{{0,40}}\b(inschakelen|waarschuwen|alarmeren|ingrijpen)\b",
         rf"\bwelke (organisatie|organisaties|instantie|instanties|hulpverlening)\b{_W}{{0,40}}"
         r"\b(bellen|inschakelen|benaderen|melden|waarschuwen)\b",
