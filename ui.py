@@ -39,6 +39,7 @@ GENERIC_ERROR = (
     "meld het dan bij de beheerder van de vraagbaak."
 )
 MAX_BODY_BYTES = 256 * 1024
+HEADER_REFRESH_SECONDS = 60  # the header's open/closed state follows the clock even without questions
 # After "Open in dossier": the chosen entry of the table of contents in view (it may be far down).
 SHOW_CHOSEN_SECTION = """() => setTimeout(() => {
   const chosen = document.querySelector('#inhoud input:checked');
@@ -377,7 +378,7 @@ def build_page(assistant, settings):
                     )
         answer_json = gr.JSON(visible=False)
         plain = gr.Textbox(visible=False)  # the last answer as plain text, for the copy button
-        timer = gr.Timer(60)
+        timer = gr.Timer(HEADER_REFRESH_SECONDS)
 
         outputs_show = [chat, question, head, cited, open_btn, feedback_box, feedback_note, plain]
 
@@ -535,7 +536,8 @@ def launch(page, settings, host: str, port: int, auth):
         )
     except OSError as err:
         raise SettingsError(
-            f"Kan niet luisteren op {host}:{port} ({err}). Is de poort bezet? Kies een andere met --port."
+            f"Poort {port} op {host} is bezet (draait de vraagbaak al?). "
+            "Kies een andere poort met --port of DOSSIER_PORT."
         ) from err
 
 

@@ -1,6 +1,7 @@
 """The page's guards, without a browser: auth off loopback, question checks, logging, the body cap."""
 
 import logging
+import socket
 import types
 
 import pytest
@@ -143,3 +144,16 @@ def test_guard_caps_bodies_without_length():
     assert client.post("/", content=chunks(2)).text == "100"
     assert client.post("/", content=chunks(3)).status_code == 413
     assert client.get("/").text == "0"
+
+
+def test_busy_port_is_a_dutch_message(tmp_path):
+    from ui_fakes import FakeAssistant
+
+    settings = Settings(data_dir=tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        page = ui.build_page(FakeAssistant(), settings)
+        with pytest.raises(SettingsError, match=f"Poort {port} op 127.0.0.1 is bezet.*--port"):
+            ui.launch(page, settings, "127.0.0.1", port, None)

@@ -273,3 +273,16 @@ def test_login_when_auth_is_configured(tmp_path_factory, browser):
         ctx.close()
     finally:
         page_app.close()
+
+
+def test_header_follows_the_clock_without_questions(tmp_path_factory, open_page, monkeypatch):
+    monkeypatch.setattr(ui, "HEADER_REFRESH_SECONDS", 1)
+    page_app, url, fake, _ = start(tmp_path_factory)
+    try:
+        page, _ = open_page(url)
+        assert "nu gesloten" in page.locator(".mp-status").inner_text()
+        fake.open_now = True  # 8:30 passes
+        page.locator(".mp-status").filter(has_text="nu bereikbaar").wait_for(timeout=10_000)
+        assert page.locator(".meldpunt.mp-open").count() == 1
+    finally:
+        page_app.close()
