@@ -2,10 +2,13 @@
 
 Only `ingest_corpus` (ingest/store.py) calls this. Vectors of passages whose id (content hash) is
 already in the current generation are copied from its collection, so only new text is embedded.
+The same steps run against the embedded store (`run_local`: a folder per generation, the CURRENT
+file) or a shared Chroma server (`run_server`: a collection per generation, the meta record).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -16,9 +19,12 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import DocumentError, IndexCorrupt
+from ingest import server
+from ingest.corpus import CorpusRead, progress_bar, read_corpus
+from ingest.errors import IndexCorrupt
 from ingest.generations import (
     GenerationPointer,
+    collection_name,
     fsync_dir,
     fsync_tree,
     generation_dir,
@@ -27,7 +33,7 @@ from ingest.generations import (
     new_generation_id,
     prune,
 )
-from ingest.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex, tokenize
+from ingest.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex
 from ingest.model import Chunk
 from ingest.store import (
     CHUNKS,
@@ -38,13 +44,10 @@ from ingest.store import (
     Index,
     IngestReport,
     _chroma_client,
-    collection_name,
     read_chunks,
     read_manifest,
 )
 
-# Files that live in the corpus folder but are not documents: the meldpunt card (contacts.toml) is data.
-IGNORED_SUFFIXES = {".toml"}
 COPY_BATCH = 1000  # well under chromadb's max batch size (5461 in 1.5)
 
 
@@ -52,18 +55,6 @@ def batched(items: list, size: int):
     """Consecutive slices of at most `size` items (itertools.batched is Python 3.12+)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(progress, total: int, desc: str, unit: str):
-    return progress(total=total, desc=desc, unit=unit) if progress else _NoBar()
 
 
 class LangChainEmbeddings(Embeddings):
@@ -115,6 +106,21 @@ def load_previous(settings, pointer: GenerationPointer) -> Previous:
     return previous
 
 
+def load_previous_server(client, pointer: server.ServerPointer, url: str) -> Previous:
+    """`load_previous` for a Chroma server: manifest from the meta record, passages from the collection."""
+    try:
+        manifest = pointer.read_manifest()
+    except (ValueError, TypeError) as err:
+        return Previous(pointer.read(), problem=f"het manifest is onleesbaar ({type(err).__name__}: {err})")
+    if manifest is None:
+        return Previous()
+    try:
+        _collection, chunks = server.read_generation(client, manifest, url)
+    except IndexCorrupt as err:
+        return Previous(manifest["generation"], manifest, problem=getattr(err, "detail", str(err)))
+    return Previous(manifest["generation"], manifest, chunks)
+
+
 def signature(embedder, settings) -> dict:
     """What the vectors and the lexical index depend on; a change in the first two rebuilds everything."""
     lexical = " ".join([STEMMER_ALGORITHM, *sorted(DUTCH_STOPWORDS)])
@@ -150,78 +156,11 @@ def _model_label(name, sha) -> str:
     return f"{name} sha256 {sha[:12]}" if sha else str(name)
 
 
-@dataclass
-class CorpusRead:
-    chunks: list[Chunk] = field(default_factory=list)
-    files: dict[str, dict] = field(default_factory=dict)  # source -> {"sha256", "chunks"}
-    skipped: list[dict[str, str]] = field(default_factory=list)
-
-
-def scan(corpus_dir: Path) -> list[Path]:
-    """Files to read, sorted; hidden files and *.toml are skipped silently (the loader flags other types)."""
-    found = []
-    for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.suffix.lower() in IGNORED_SUFFIXES:
-            continue
-        found.append(path)
-    return found
-
-
-def read_corpus(settings, previous: Previous, progress) -> CorpusRead:
-    """Load and chunk every document; an unreadable one is reported and keeps its previous passages."""
-    from ingest.chunk import chunk_document
-    from ingest.load import load_document
-
-    corpus_dir = Path(settings.corpus_dir)
-    paths = scan(corpus_dir)
-    result = CorpusRead()
-    seen: set[str] = set()
-    bar = _bar(progress, len(paths), "bestanden", "bestand")
-    for path in paths:
-        source = path.relative_to(corpus_dir).as_posix()
-        try:
-            chunks = chunk_document(load_document(path, corpus_dir, settings), settings)
-            if not chunks:
-                raise DocumentError(source, "er staat geen leesbare tekst in")
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except DocumentError as err:
-            chunks, reason = None, err.reason
-        except Exception as err:  # noqa: BLE001 — one bad file must not stop the others
-            chunks, reason = None, f"kon niet gelezen worden ({type(err).__name__}: {err})"
-        if chunks is None:
-            kept = [c for c in previous.chunks if c.source == source]
-            if kept:
-                reason += f"; de vorige versie ({len(kept)} passages) blijft in de index"
-                chunks, digest = kept, previous.manifest.get("files", {}).get(source, {}).get("sha256")
-            result.skipped.append({"path": source, "reason": reason})
-        if chunks:
-            fresh = [c for c in chunks if c.id not in seen]  # the same passage twice in one place: keep one
-            seen.update(c.id for c in fresh)
-            result.chunks.extend(fresh)
-            result.files[source] = {"sha256": digest, "chunks": len(fresh)}
-        bar.update(1)
-    bar.close()
-    result.skipped.sort(key=lambda s: s["path"])
-    return result
-
-
-def _metadata(chunk: Chunk) -> dict:
-    meta = {"source": chunk.source, "section": chunk.section_path, "ordinal": chunk.ordinal}
-    if chunk.page is not None:
-        meta["page"] = chunk.page  # Chroma rejects None values
-    return meta
-
-
-def _copy_vectors(settings, previous: Previous, chunks: list[Chunk], target, progress) -> set[str]:
-    """Copy the vectors of `chunks` from the previous collection into `target`; returns the ids copied."""
+def _copy_vectors(source, chunks: list[Chunk], position: dict[str, int], target, progress) -> set[str]:
+    """Copy the vectors of `chunks` from the `source` collection into `target`; returns the ids copied."""
     copied: set[str] = set()
-    if not chunks:
-        return copied
-    bar = _bar(progress, len(chunks), "passages overnemen", "passage")
-    client = _chroma_client(settings, generation_dir(Path(settings.data_dir), previous.generation))
+    bar = progress_bar(progress, len(chunks), "passages overnemen", "passage")
     try:
-        source = client.get_collection(previous.manifest["collection"])
         for batch in batched(chunks, COPY_BATCH):
             got = source.get(ids=[c.id for c in batch], include=["embeddings"])
             vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
@@ -231,16 +170,50 @@ def _copy_vectors(settings, previous: Previous, chunks: list[Chunk], target, pro
                     ids=[c.id for c in found],
                     embeddings=[vectors[c.id] for c in found],
                     documents=[c.index_text for c in found],
-                    metadatas=[_metadata(c) for c in found],
+                    metadatas=[server.record_metadata(c, position[c.id]) for c in found],
                 )
             copied.update(c.id for c in found)
             bar.update(len(batch))
     except Exception:  # noqa: BLE001 — a damaged previous store only means: embed those passages again
         pass
     finally:
-        client.close()
         bar.close()
     return copied
+
+
+def fill_collection(
+    settings, embedder, client, generation: str, chunks: list[Chunk], source, reuse: list[Chunk], progress
+) -> tuple[int, int | None]:
+    """Create the generation's collection in `client` and give it every passage; returns (embedded, dim).
+
+    The vectors of `reuse` are copied from `source` (the previous generation's collection) where found
+    there; every other passage is embedded.
+    """
+    from langchain_chroma import Chroma
+
+    name = collection_name(generation)
+    collection = client.create_collection(
+        name, configuration=COSINE, metadata={"generation": generation}, embedding_function=None
+    )
+    position = {c.id: i for i, c in enumerate(chunks)}
+    copied = set()
+    if source is not None and reuse:
+        copied = _copy_vectors(source, reuse, position, collection, progress)
+    to_embed = [c for c in chunks if c.id not in copied]
+    bar = progress_bar(progress, len(to_embed), "embedden", "passage")
+    adapter = LangChainEmbeddings(embedder, bar)
+    store = Chroma(client=client, collection_name=name, embedding_function=adapter)
+    try:
+        for batch in batched(to_embed, settings.embed_batch_size):
+            texts = [c.index_text for c in batch]
+            metas = [server.record_metadata(c, position[c.id]) for c in batch]
+            store.add_texts(texts, metadatas=metas, ids=[c.id for c in batch])
+    finally:
+        bar.close()
+    if collection.count() != len(chunks):
+        got = collection.count()
+        raise IndexCorrupt(f"Chroma bevat {got} passages na het schrijven, verwacht {len(chunks)}.")
+    return len(to_embed), adapter.dim
 
 
 def write_generation(
@@ -250,96 +223,156 @@ def write_generation(
 
     `previous` is the generation to copy vectors from, or None to embed everything.
     """
-    from langchain_chroma import Chroma
-
-    name = collection_name(gen_dir.name)
+    reuse = [c for c in chunks if previous is not None and c.id in previous.ids]
+    old_client = source = None
+    if reuse:
+        old_client = _chroma_client(settings, generation_dir(Path(settings.data_dir), previous.generation))
+        try:
+            source = old_client.get_collection(previous.manifest["collection"])
+        except Exception:  # noqa: BLE001 — a damaged previous store only means: embed those passages again
+            source = None
     client = _chroma_client(settings, gen_dir)
     try:
-        collection = client.create_collection(
-            name, configuration=COSINE, metadata={"generation": gen_dir.name}, embedding_function=None
+        embedded, dim = fill_collection(
+            settings, embedder, client, gen_dir.name, chunks, source, reuse, progress
         )
-        reuse = [c for c in chunks if previous is not None and c.id in previous.ids]
-        copied = _copy_vectors(settings, previous, reuse, collection, progress) if reuse else set()
-        to_embed = [c for c in chunks if c.id not in copied]
-        bar = _bar(progress, len(to_embed), "embedden", "passage")
-        adapter = LangChainEmbeddings(embedder, bar)
-        store = Chroma(client=client, collection_name=name, embedding_function=adapter)
-        try:
-            for batch in batched(to_embed, settings.embed_batch_size):
-                texts, metas = [c.index_text for c in batch], [_metadata(c) for c in batch]
-                store.add_texts(texts, metadatas=metas, ids=[c.id for c in batch])
-        finally:
-            bar.close()
-        if collection.count() != len(chunks):
-            got = collection.count()
-            raise IndexCorrupt(f"Chroma bevat {got} passages na het schrijven, verwacht {len(chunks)}.")
     finally:
         client.close()
-    LexicalIndex.build([tokenize(c.index_text) for c in chunks]).save(gen_dir / LEXICAL)
+        if old_client is not None:
+            old_client.close()
+    LexicalIndex.from_texts(c.index_text for c in chunks).save(gen_dir / LEXICAL)
     with open(gen_dir / CHUNKS, "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-    return len(to_embed), adapter.dim
+    return embedded, dim
+
+
+@dataclass
+class Plan:
+    """What an ingest found: the report so far, the passages, and whether anything must be written."""
+
+    report: IngestReport
+    corpus: CorpusRead
+    sig: dict
+    reason: str | None
+    unchanged: bool
+
+
+def plan(settings, embedder, previous: Previous, rebuild: bool, progress) -> Plan:
+    """Read the corpus and compare it with the previous generation (the same for both homes)."""
+    sig = signature(embedder, settings)
+    reason = rebuild_reason(previous, sig, rebuild)
+    corpus = read_corpus(settings, previous, progress)
+    report = IngestReport(
+        files=len(corpus.files),
+        chunks=len(corpus.chunks),
+        embedded=0,
+        removed=len(previous.ids - {c.id for c in corpus.chunks}),
+        skipped=corpus.skipped,
+        rebuilt_because=reason,
+        generation=previous.generation,
+    )
+    unchanged = (
+        previous.generation is not None
+        and reason is None
+        and previous.manifest.get("lexical") == sig["lexical"]
+        and previous.manifest.get("files") == corpus.files
+        and [c.to_dict() for c in previous.chunks] == [c.to_dict() for c in corpus.chunks]
+    )
+    return Plan(report, corpus, sig, reason, unchanged)
+
+
+def manifest_of(generation: str, previous: Previous, p: Plan, dim: int | None) -> dict:
+    """The manifest of a new generation: what readers and the next ingest need to know about it."""
+    return {
+        "format": FORMAT,
+        "generation": generation,
+        "previous_generation": previous.generation,
+        "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        **p.sig,
+        "dim": dim or previous.manifest.get("dim"),
+        "collection": collection_name(generation),
+        "chunks": len(p.corpus.chunks),
+        "sources": sorted(p.corpus.files),
+        "files": p.corpus.files,
+    }
 
 
 def run(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
     """The whole ingest under the lock; see `ingest.store.ingest_corpus`."""
     data_dir = Path(settings.data_dir)
+    # The file lock is taken in both homes: it costs nothing and keeps two runs on one machine apart
+    # with a lock the kernel releases when its holder dies.
     with ingest_lock(data_dir):
-        pointer = GenerationPointer(data_dir)
-        pointer.clean()
-        previous = load_previous(settings, pointer)
-        # Leftovers of a killed or failed run: everything but the current generation and the one before it.
-        prune(data_dir, keep={previous.generation, previous.manifest.get("previous_generation")})
-        sig = signature(embedder, settings)
-        reason = rebuild_reason(previous, sig, rebuild)
-        corpus = read_corpus(settings, previous, progress)
-        report = IngestReport(
-            files=len(corpus.files),
-            chunks=len(corpus.chunks),
-            embedded=0,
-            removed=len(previous.ids - {c.id for c in corpus.chunks}),
-            skipped=corpus.skipped,
-            rebuilt_because=reason,
-            generation=previous.generation,
-        )
-        unchanged = (
-            previous.generation is not None
-            and reason is None
-            and previous.manifest.get("lexical") == sig["lexical"]
-            and previous.manifest.get("files") == corpus.files
-            and [c.to_dict() for c in previous.chunks] == [c.to_dict() for c in corpus.chunks]
-        )
-        if unchanged:
-            return report
+        if settings.chroma_url:
+            return run_server(settings, embedder, rebuild=rebuild, progress=progress)
+        return run_local(settings, embedder, rebuild=rebuild, progress=progress)
 
-        generation = new_generation_id()
-        gen_dir = generation_dir(data_dir, generation)
-        gen_dir.mkdir(parents=True)
-        try:
-            report.embedded, dim = write_generation(
-                settings, embedder, gen_dir, corpus.chunks, None if reason else previous, progress
-            )
-            manifest = {
-                "format": FORMAT,
-                "generation": generation,
-                "previous_generation": previous.generation,
-                "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                **sig,
-                "dim": dim or previous.manifest.get("dim"),
-                "collection": collection_name(generation),
-                "chunks": len(corpus.chunks),
-                "sources": sorted(corpus.files),
-                "files": corpus.files,
-            }
-            text = json.dumps(manifest, ensure_ascii=False, indent=1)
-            (gen_dir / MANIFEST).write_text(text, encoding="utf-8")
-            fsync_tree(gen_dir)
-            fsync_dir(generations_dir(data_dir))
-        except BaseException:
-            shutil.rmtree(gen_dir, ignore_errors=True)
-            raise
-        pointer.switch(generation)
-        prune(data_dir, keep={generation, previous.generation})
-        report.generation = generation
-        return report
+
+def run_local(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
+    """Ingest into the embedded store: a new folder under data_dir/generations, then the CURRENT switch."""
+    data_dir = Path(settings.data_dir)
+    pointer = GenerationPointer(data_dir)
+    pointer.clean()
+    previous = load_previous(settings, pointer)
+    # Leftovers of a killed or failed run: everything but the current generation and the one before it.
+    prune(data_dir, keep={previous.generation, previous.manifest.get("previous_generation")})
+    p = plan(settings, embedder, previous, rebuild, progress)
+    if p.unchanged:
+        return p.report
+
+    generation = new_generation_id()
+    gen_dir = generation_dir(data_dir, generation)
+    gen_dir.mkdir(parents=True)
+    try:
+        p.report.embedded, dim = write_generation(
+            settings, embedder, gen_dir, p.corpus.chunks, None if p.reason else previous, progress
+        )
+        text = json.dumps(manifest_of(generation, previous, p, dim), ensure_ascii=False, indent=1)
+        (gen_dir / MANIFEST).write_text(text, encoding="utf-8")
+        fsync_tree(gen_dir)
+        fsync_dir(generations_dir(data_dir))
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    pointer.switch(generation)
+    prune(data_dir, keep={generation, previous.generation})
+    p.report.generation = generation
+    return p.report
+
+
+def run_server(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
+    """Ingest into the Chroma server: a new collection, then the one-record switch in the meta collection."""
+    url = settings.chroma_url
+    client = _chroma_client(settings)
+    try:
+        with server.ingest_lock(client, url) as lock, server.reaching(url):
+            pointer = server.ServerPointer(client, url)
+            previous = load_previous_server(client, pointer, url)
+            server.prune(client, {previous.generation, previous.manifest.get("previous_generation")}, url)
+            p = plan(settings, embedder, previous, rebuild, progress)
+            if p.unchanged:
+                return p.report
+
+            generation = new_generation_id()
+            reuse = [] if p.reason else [c for c in p.corpus.chunks if c.id in previous.ids]
+            try:
+                source = client.get_collection(previous.manifest["collection"]) if reuse else None
+            except Exception:  # noqa: BLE001 — a damaged previous collection only means: embed again
+                source = None
+            try:
+                p.report.embedded, dim = fill_collection(
+                    settings, embedder, client, generation, p.corpus.chunks, source, reuse, progress
+                )
+                manifest = manifest_of(generation, previous, p, dim)
+                lock.check()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    client.delete_collection(collection_name(generation))
+                raise
+            pointer.switch(generation, manifest)
+            server.prune(client, {generation, previous.generation}, url)
+            p.report.generation = generation
+            return p.report
+    finally:
+        client.close()

@@ -5,6 +5,7 @@
      ├── DocumentError        one document cannot be read (the others are still ingested)
      ├── IndexMissing         no index has been built yet
      ├── IndexCorrupt         the index on disk cannot be opened
+     ├── IndexUnavailable     the shared Chroma server (DOSSIER_CHROMA_URL) cannot be reached
      ├── IngestBusy           another ingest holds the lock
      ├── ModelError           the embedding model cannot be loaded or fails its checksum
      └── QuestionError        (assistant) a question that cannot be answered as typed
@@ -35,6 +36,10 @@ class IndexMissing(DossierError):
 
 
 class IndexCorrupt(DossierError):
+    pass
+
+
+class IndexUnavailable(DossierError):
     pass
 
 

@@ -25,6 +25,12 @@ from ingest.errors import IngestBusy
 
 GENERATIONS = "generations"
 LOCK_FILE = "ingest.lock"
+COLLECTION_PREFIX = "dossier-"
+
+
+def collection_name(generation: str) -> str:
+    """One collection per generation, so a shared Chroma server can hold old and new side by side."""
+    return f"{COLLECTION_PREFIX}{generation}"
 
 
 def fsync_dir(path: Path) -> None:

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,14 @@ class LexicalIndex:
         self._term_ids = term_ids
         self.vocabulary = vocabulary  # stemmed term -> number of passages that contain it
         self.size = size
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> LexicalIndex:
+        """Tokenize and index passages: what an ingest saves, and what a reader of a Chroma server builds.
+
+        One function for both, so a page process on another host scores exactly as the saved index does.
+        """
+        return cls.build([tokenize(text) for text in texts])
 
     @classmethod
     def build(cls, documents: list[list[str]]) -> LexicalIndex:

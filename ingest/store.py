@@ -1,4 +1,8 @@
-"""The index on disk: open the current generation for reading, and `ingest_corpus` to build a new one.
+"""The index: open the current generation for reading, and `ingest_corpus` to build a new one.
+
+Two homes, one interface: by default the embedded store under data_dir (ingest/generations.py); with
+DOSSIER_CHROMA_URL a shared Chroma server that several page processes, on several hosts, read
+(ingest/server.py).
 
 Read path (`Index.open`) imports chromadb and numpy only: no torch, sentence-transformers or
 LangChain, so a cold `dossier ask` stays fast. langchain_chroma costs ~0.8 s of import on top of
@@ -19,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import IndexCorrupt, IndexMissing, SettingsError
+from ingest import server
+from ingest.errors import IndexCorrupt, IndexMissing, IndexUnavailable, SettingsError
 from ingest.generations import GenerationPointer, generation_dir
 from ingest.lexical import LexicalIndex
 from ingest.model import Chunk
@@ -34,21 +39,21 @@ COSINE = {"hnsw": {"space": "cosine"}}
 REBUILD_HINT = "Bouw de index opnieuw met: dossier ingest --rebuild"
 
 
-def collection_name(generation: str) -> str:
-    """One collection per generation, so a shared Chroma server can hold old and new side by side."""
-    return f"dossier-{generation}"
-
-
-def _chroma_client(settings, gen_dir: Path):
-    """The one place a Chroma client is made: the embedded store in the generation's folder."""
+def _chroma_client(settings, gen_dir: Path | None = None):
+    """The one place a Chroma client is made: the server of DOSSIER_CHROMA_URL, else the store in gen_dir."""
     # chromadb reads this when its telemetry module loads; Settings below covers the client itself.
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    return chromadb.PersistentClient(
-        path=str(gen_dir / CHROMA), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    )
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        args = server.client_args(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(**args, settings=chroma_settings)
+        except ValueError as err:  # chromadb's "Could not connect to a Chroma server"
+            raise server.unavailable(settings.chroma_url, err) from err
+    return chromadb.PersistentClient(path=str(gen_dir / CHROMA), settings=chroma_settings)
 
 
 def read_manifest(gen_dir: Path) -> dict:
@@ -69,7 +74,15 @@ class Index:
     """One finished generation, opened for reading: passages, dense and BM25 search."""
 
     def __init__(
-        self, settings, generation: str, manifest: dict, chunks: list[Chunk], lexical, client, collection
+        self,
+        settings,
+        generation: str,
+        manifest: dict,
+        chunks: list[Chunk],
+        lexical,
+        client,
+        collection,
+        pointer=None,
     ):
         self.settings = settings
         self.generation = generation
@@ -79,10 +92,18 @@ class Index:
         self._lexical: LexicalIndex = lexical
         self._client = client
         self._collection = collection
+        # What `is_current` asks: the CURRENT file in data_dir, or the meta record on the Chroma server.
+        self._pointer = pointer or GenerationPointer(Path(settings.data_dir))
+        self._url: str | None = settings.chroma_url or None
 
     @classmethod
     def open(cls, settings) -> Index:
-        """Open the current generation; IndexMissing when none was built, IndexCorrupt when it is damaged."""
+        """Open the current generation; IndexMissing when none was built, IndexCorrupt when it is damaged.
+
+        With DOSSIER_CHROMA_URL: from the Chroma server (IndexUnavailable when it does not answer).
+        """
+        if settings.chroma_url:
+            return cls._open_server(settings)
         pointer = GenerationPointer(Path(settings.data_dir))
         for _attempt in range(3):
             generation = pointer.read()
@@ -135,6 +156,41 @@ class Index:
             raise corrupt(f"vectoropslag heeft {count} passages, verwacht {len(chunks)}")
         return cls(settings, generation, manifest, chunks, lexical, client, collection)
 
+    @classmethod
+    def _open_server(cls, settings) -> Index:
+        url = settings.chroma_url
+        client = _chroma_client(settings)
+        try:
+            pointer = server.ServerPointer(client, url)
+            for _attempt in range(3):
+                try:
+                    manifest = pointer.read_manifest()
+                except (ValueError, TypeError) as err:
+                    raise server.corrupt(url, "het manifest is onleesbaar", err) from err
+                if manifest is None:
+                    raise IndexMissing(
+                        f"Er is nog geen index op de Chroma-server {server.display_url(url)}. Bouw die met: "
+                        f"DOSSIER_CHROMA_URL={server.display_url(url)} dossier ingest"
+                    )
+                generation = manifest["generation"]
+                if manifest.get("format") != FORMAT:
+                    raise server.corrupt(url, f"indexformaat {manifest.get('format')}, verwacht {FORMAT}")
+                try:
+                    collection, chunks = server.read_generation(client, manifest, url)
+                except IndexCorrupt:
+                    # An ingest may have switched and pruned between reading the pointer and reading.
+                    if pointer.read() == generation:
+                        raise
+                    continue
+                lexical = LexicalIndex.from_texts(c.index_text for c in chunks)
+                return cls(settings, generation, manifest, chunks, lexical, client, collection, pointer)
+            raise IndexCorrupt(
+                f"De index veranderde steeds tijdens het openen; probeer het opnieuw. {REBUILD_HINT}"
+            )
+        except BaseException:
+            client.close()
+            raise
+
     @property
     def vocabulary(self) -> dict[str, int]:
         """Stemmed term -> number of passages that contain it."""
@@ -146,16 +202,38 @@ class Index:
         if k <= 0:
             return []
         query = np.asarray(vec, dtype=np.float32).reshape(1, -1)
-        result = self._collection.query(query_embeddings=query, n_results=k, include=["distances"])
+        if self._url:
+            result = self._query_server(query, k)
+        else:
+            result = self._collection.query(query_embeddings=query, n_results=k, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def _query_server(self, query: np.ndarray, k: int) -> dict:
+        from chromadb.errors import NotFoundError
+
+        try:
+            with server.reaching(self._url):
+                return self._collection.query(query_embeddings=query, n_results=k, include=["distances"])
+        except NotFoundError as err:
+            # Pruned by an ingest two generations on; `is_current` is False by now, the caller reopens.
+            raise IndexUnavailable(
+                "De index op de Chroma-server is net vervangen door een nieuwere. Stel de vraag opnieuw."
+            ) from err
 
     def lexical_search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """BM25 over the stemmed terms (from `ingest.lexical.tokenize`): (chunk id, score), best first."""
         return [(self.chunks[i].id, score) for i, score in self._lexical.search(tokens, k)]
 
     def is_current(self) -> bool:
-        """False once a newer ingest has finished: a long-running process should reopen."""
-        return GenerationPointer(Path(self.settings.data_dir)).read() == self.generation
+        """False once a newer ingest has finished: a long-running process should reopen.
+
+        One small read (a file, or one record on the Chroma server); callers rate-limit it. When the
+        server does not answer, True: keep serving the passages in memory, `dense_search` says why.
+        """
+        try:
+            return self._pointer.read() == self.generation
+        except IndexUnavailable:
+            return True
 
     @cached_property
     def sections(self) -> list[str]:

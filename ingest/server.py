@@ -1,0 +1,358 @@
+"""The index on a shared Chroma server (DOSSIER_CHROMA_URL): the pointer, the ingest lock, the passages.
+
+    Chroma server (`chroma run --path DIR --host 127.0.0.1 --port 8000`)
+      dossier_meta            one record "current": the generation id (metadata) and its manifest
+                              (document). An ingest upserts it as its very last write: the switch.
+      dossier-<generation>    one collection per generation: vector, index text, and the passage's
+                              place (source, section, ordinal, page, position in the generation)
+      dossier_ingest_lock     exists while an ingest runs
+
+In this mode a page process needs nothing from its own data folder, so processes on several hosts
+share one index: each reads the manifest and every passage from the server and builds the BM25
+arrays in memory with `LexicalIndex.from_texts`, the same code that writes the local lexical index.
+
+The lock: creating a collection is atomic on the server (a second create of the same name fails), so
+of two ingests on different machines only one gets it. Its metadata names the owner and a heartbeat
+in the *server's* clock (`client.heartbeat()`, so clocks of the machines need not agree), refreshed
+every HEARTBEAT_SECONDS; a lock not refreshed for STALE_SECONDS belongs to a killed ingest and is
+taken over. Right before switching, an ingest checks it still holds the lock, so one that lost it
+(paused past the stale limit) gives up instead of switching. Best effort, not a consensus protocol:
+a takeover between that check and the switch is possible in theory (an ingest paused for two minutes
+in that one millisecond); the switch would then still point at a whole generation.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from ingest.errors import IndexCorrupt, IndexUnavailable, IngestBusy, SettingsError
+from ingest.generations import COLLECTION_PREFIX
+from ingest.model import SECTION_SEP, Chunk
+
+META = "dossier_meta"
+CURRENT = "current"
+LOCK = "dossier_ingest_lock"
+PAGE = 2000  # records per request when reading a generation; well under chromadb's max batch (5461)
+HEARTBEAT_SECONDS = 15.0
+STALE_SECONDS = 120.0
+
+
+# ---------------------------------------------------------------- the address
+
+
+def client_args(url: str) -> dict:
+    """chromadb.HttpClient arguments for `http(s)://[user:password@]host:port`; SettingsError when malformed.
+
+    A user and password become a Basic Authorization header, for a server behind a proxy with auth.
+    """
+    bad = SettingsError(
+        f"DOSSIER_CHROMA_URL={display_url(url)!r} is geen bruikbaar adres van een Chroma-server. "
+        "Gebruik http://host:poort, bijvoorbeeld http://127.0.0.1:8000."
+    )
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise bad from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise bad
+    if parts.query or parts.fragment:
+        raise bad
+    ssl = parts.scheme == "https"
+    args: dict = {"host": parts.hostname, "port": port or (443 if ssl else 8000), "ssl": ssl}
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        args["headers"] = {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+    return args
+
+
+def display_url(url: str) -> str:
+    """The address without a password, for messages."""
+    parts = urlsplit(url.strip())
+    if parts.password is None:
+        return url.strip()
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+
+def unavailable(url: str, err: BaseException) -> IndexUnavailable:
+    """The Dutch message for a server that does not answer."""
+    return IndexUnavailable(
+        f"De Chroma-server op {display_url(url)} is niet bereikbaar ({type(err).__name__}: {err}). "
+        "Start die (chroma run --path MAP --host 127.0.0.1 --port POORT) of zet DOSSIER_CHROMA_URL goed."
+    )
+
+
+@contextlib.contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Turn 'the server is not there' (connection refused, reset, timeout) into IndexUnavailable."""
+    import httpx  # chromadb's own HTTP library; imported here so the local read path never loads it
+
+    try:
+        yield
+    except httpx.TransportError as err:
+        raise unavailable(url, err) from err
+
+
+def corrupt(url: str, what: str, err: BaseException | None = None) -> IndexCorrupt:
+    """IndexCorrupt naming the server and how to rebuild; `.detail` for an ingest's `rebuilt_because`."""
+    what += f" ({type(err).__name__}: {err})" if err else ""
+    error = IndexCorrupt(
+        f"De index op de Chroma-server {display_url(url)} is beschadigd: {what}. Bouw de index opnieuw "
+        f"met: DOSSIER_CHROMA_URL={display_url(url)} dossier ingest --rebuild"
+    )
+    error.detail = what
+    return error
+
+
+# ---------------------------------------------------------------- passages as records
+
+
+def record_metadata(chunk: Chunk, position: int) -> dict:
+    """A passage's metadata in Chroma; with its index text as document, `chunk_from_record` reads it back."""
+    meta = {
+        "source": chunk.source,
+        "section": chunk.section_path,
+        "section_parts": json.dumps(list(chunk.section), ensure_ascii=False),  # exact, whatever the titles
+        "ordinal": chunk.ordinal,
+        "position": position,  # document i of the lexical index is the passage at position i
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page  # Chroma rejects None values
+    return meta
+
+
+def chunk_from_record(record_id: str, document: str, meta: dict) -> Chunk:
+    """The passage of one record; ValueError/KeyError when the record does not hold one whole."""
+    section = tuple(json.loads(meta["section_parts"]))
+    prefix = SECTION_SEP.join(section) + "\n"
+    if not document.startswith(prefix):
+        raise ValueError(f"record {record_id}: de tekst begint niet met het pad van het onderdeel")
+    chunk = Chunk(
+        source=meta["source"],
+        section=section,
+        text=document[len(prefix) :],
+        ordinal=int(meta["ordinal"]),
+        page=meta.get("page"),
+    )
+    if chunk.id != record_id:  # the id is a content hash: this catches any change to the record
+        raise ValueError(f"record {record_id}: de inhoud past niet bij de id")
+    return chunk
+
+
+def read_generation(client, manifest: dict, url: str):
+    """(collection, passages in index order) of a generation; IndexCorrupt when they do not add up."""
+    from chromadb.errors import ChromaError
+
+    try:
+        with reaching(url):
+            collection = client.get_collection(manifest["collection"], embedding_function=None)
+            count = collection.count()
+            chunks: list[Chunk | None] = [None] * count
+            for offset in range(0, count, PAGE):
+                got = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+                for rid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                    chunks[int(meta["position"])] = chunk_from_record(rid, doc, meta)
+    except (ChromaError, KeyError, ValueError, TypeError, IndexError) as err:
+        what = f"de passages van generatie {manifest.get('generation')} zijn onleesbaar"
+        raise corrupt(url, what, err) from err
+    if count != manifest.get("chunks"):
+        what = f"de vectoropslag heeft {count} passages, het manifest noemt er {manifest.get('chunks')}"
+        raise corrupt(url, what)
+    if any(c is None for c in chunks):
+        raise corrupt(url, "niet elke plaats in de index heeft een passage")
+    return collection, chunks
+
+
+def prune(client, keep: set[str | None], url: str) -> list[str]:
+    """Delete every generation collection not in `keep` (old ones and leftovers of a killed ingest)."""
+    from chromadb.errors import NotFoundError
+
+    removed = []
+    with reaching(url):
+        names = sorted(c.name for c in client.list_collections())
+        for name in names:
+            generation = name[len(COLLECTION_PREFIX) :]
+            if name.startswith(COLLECTION_PREFIX) and generation not in keep:
+                with contextlib.suppress(NotFoundError):  # another process removed it first
+                    client.delete_collection(name)
+                removed.append(generation)
+    return removed
+
+
+# ---------------------------------------------------------------- which generation is current
+
+
+class ServerPointer:
+    """Which generation is current on the server: one record in the meta collection, replaced in one write."""
+
+    def __init__(self, client, url: str):
+        self._client = client
+        self._url = url
+        self._meta = None
+
+    def _get(self, include: list[str]) -> dict | None:
+        from chromadb.errors import NotFoundError
+
+        with reaching(self._url):
+            for _attempt in range(2):
+                try:
+                    if self._meta is None:
+                        self._meta = self._client.get_collection(META, embedding_function=None)
+                    got = self._meta.get(ids=[CURRENT], include=include)
+                except NotFoundError:
+                    if self._meta is None:
+                        return None  # no ingest has finished on this server yet
+                    self._meta = None  # removed and made again (a wiped server): look it up once more
+                    continue
+                return got if got["ids"] else None
+        return None
+
+    def read(self) -> str | None:
+        """The current generation id, or None when no ingest has finished; one small request."""
+        got = self._get(["metadatas"])
+        return got["metadatas"][0].get("generation") if got else None
+
+    def read_manifest(self) -> dict | None:
+        """The manifest of the current generation (None: no ingest yet); ValueError when it is damaged."""
+        got = self._get(["documents"])
+        if got is None:
+            return None
+        manifest = json.loads(got["documents"][0])
+        if not isinstance(manifest, dict) or "generation" not in manifest or "collection" not in manifest:
+            raise ValueError("het manifest heeft niet de verwachte inhoud")
+        return manifest
+
+    def switch(self, generation: str, manifest: dict) -> None:
+        """Make `generation` current for every reader: one upsert of one record."""
+        with reaching(self._url):
+            meta = self._client.get_or_create_collection(META, embedding_function=None)
+            meta.upsert(
+                ids=[CURRENT],
+                embeddings=[[0.0]],  # Chroma wants a vector per record; this collection is never searched
+                documents=[json.dumps(manifest, ensure_ascii=False)],
+                metadatas=[{"generation": generation, "switched_at": _now()}],
+            )
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- the ingest lock
+
+
+class ServerLock:
+    """The ingest lock on the server (see the module docstring); use `ingest_lock`."""
+
+    def __init__(self, client, url: str):
+        self._client = client
+        self._url = url
+        self._token = secrets.token_hex(8)
+        self.owner = f"{socket.gethostname()}, proces {os.getpid()}"
+        self._started = _now()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._collection = None
+
+    def _info(self) -> dict:
+        return {
+            "owner": self.owner,
+            "token": self._token,
+            "started_at": self._started,
+            "heartbeat": self._server_seconds(),
+        }
+
+    def _server_seconds(self) -> int:
+        return self._client.heartbeat() // 1_000_000_000
+
+    def _held(self) -> dict | None:
+        """The metadata of the lock as it is on the server now, or None when nobody holds it."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            return dict(self._client.get_collection(LOCK, embedding_function=None).metadata or {})
+        except NotFoundError:
+            return None
+
+    def acquire(self) -> None:
+        """Take the lock, or take over an abandoned one; IngestBusy when a live ingest holds it."""
+        from chromadb.errors import ChromaError, NotFoundError
+
+        with reaching(self._url):
+            for _attempt in range(3):
+                try:
+                    self._collection = self._client.create_collection(
+                        LOCK, metadata=self._info(), embedding_function=None
+                    )
+                    break
+                except ChromaError:
+                    held = self._held()
+                    if held is None:
+                        continue  # released between our create and our look: try again
+                    age = self._server_seconds() - int(held.get("heartbeat", 0))
+                    if age < STALE_SECONDS:
+                        raise IngestBusy(
+                            f"Er loopt al een ingest op de Chroma-server {display_url(self._url)} "
+                            f"({held.get('owner', 'onbekend')}, begonnen {held.get('started_at', '?')}, "
+                            f"laatste teken van leven {age} s geleden). Wacht tot die klaar is en probeer "
+                            f"het dan opnieuw; een slot dat {STALE_SECONDS:.0f} s niet is ververst, wordt "
+                            "vanzelf overgenomen."
+                        ) from None
+                    with contextlib.suppress(NotFoundError):  # abandoned by a killed ingest
+                        self._client.delete_collection(LOCK)
+            else:
+                raise IngestBusy(
+                    f"Het ingest-slot op de Chroma-server {display_url(self._url)} wisselt steeds van "
+                    "eigenaar; probeer het zo opnieuw."
+                )
+        self._thread = threading.Thread(target=self._beat, name="dossier-ingest-lock", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            # A missed beat is harmless: `check` before the switch catches a lock that was taken over.
+            with contextlib.suppress(Exception):
+                self._collection.modify(metadata=self._info())
+
+    def check(self) -> None:
+        """IngestBusy when the lock is no longer ours (another ingest took it over as abandoned)."""
+        with reaching(self._url):
+            held = self._held()
+        if held is None or held.get("token") != self._token:
+            raise IngestBusy(
+                f"Het ingest-slot op de Chroma-server {display_url(self._url)} is overgenomen door "
+                f"{(held or {}).get('owner', 'een ander proces')}: deze ingest gaf te lang geen teken "
+                "van leven. De nieuwe index wordt niet in gebruik genomen; start de ingest opnieuw."
+            )
+
+    def release(self) -> None:
+        """Stop the heartbeat and remove the lock if it is still ours."""
+        from chromadb.errors import NotFoundError
+
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        with contextlib.suppress(IndexUnavailable, NotFoundError), reaching(self._url):
+            held = self._held()
+            if held is not None and held.get("token") == self._token:
+                self._client.delete_collection(LOCK)
+
+
+@contextlib.contextmanager
+def ingest_lock(client, url: str) -> Iterator[ServerLock]:
+    """Hold the ingest lock on the server for the duration of the block."""
+    lock = ServerLock(client, url)
+    lock.acquire()
+    try:
+        yield lock
+    finally:
+        lock.release()
