@@ -8,16 +8,14 @@ Gradio is imported only when the page is built, so `dossier ingest` and `dossier
 
 import argparse
 import dataclasses
-import ipaddress
 import logging
 import math
 import os
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from assistant import guard
 from assistant.types import Answer
 from ingest.errors import DossierError, IndexMissing, SettingsError
 
@@ -26,7 +24,6 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-log = logging.getLogger("dossier.ui")
 
 EXAMPLES = [
     "Waar meld ik arbeidsuitbuiting?",
@@ -38,7 +35,6 @@ GENERIC_ERROR = (
     "Er ging iets mis bij het beantwoorden. Probeer het nog eens; blijft het misgaan, "
     "meld het dan bij de beheerder van de vraagbaak."
 )
-MAX_BODY_BYTES = 256 * 1024
 HEADER_REFRESH_SECONDS = 60  # the header's open/closed state follows the clock even without questions
 # After "Open in dossier": the chosen entry of the table of contents in view (it may be far down).
 SHOW_CHOSEN_SECTION = """() => setTimeout(() => {
@@ -66,7 +62,6 @@ SHOW_NEWEST = """() => setTimeout(() => {
 }, 80)"""
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
-CSS_PATH = Path(__file__).with_name("ui.css")
 
 
 @dataclass
@@ -78,92 +73,6 @@ class Conversation:
     answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its Answer
     last: Answer | None = None
     rated: object | None = None  # the FeedbackEntry a comment will refer to
-
-
-# ---------------------------------------------------------------- guards (no Gradio needed)
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and 'localhost': addresses only this machine can reach."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def resolve_auth(settings, host: str) -> list[tuple[str, str]] | None:
-    """The page's user/password pairs; refuses a non-loopback address without them (SettingsError)."""
-    pairs: list[tuple[str, str]] = []
-    if settings.auth_user or settings.auth_password:
-        if not (settings.auth_user and settings.auth_password):
-            raise SettingsError(
-                "Stel zowel DOSSIER_AUTH_USER als DOSSIER_AUTH_PASSWORD in (nu is er maar één van beide)."
-            )
-        pairs.append((settings.auth_user, settings.auth_password))
-    if settings.auth_file:
-        pairs.extend(_read_auth_file(Path(settings.auth_file)))
-    if not pairs and not is_loopback(host):
-        raise SettingsError(
-            f"Weigering: luisteren op {host} zonder wachtwoord maakt de vraagbaak bereikbaar voor anderen "
-            "in het netwerk. Stel DOSSIER_AUTH_USER en DOSSIER_AUTH_PASSWORD in (of DOSSIER_AUTH_FILE "
-            "met regels gebruiker:wachtwoord), of laat --host weg (dan alleen 127.0.0.1)."
-        )
-    return pairs or None
-
-
-def _read_auth_file(path: Path) -> list[tuple[str, str]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise SettingsError(f"Kan het wachtwoordbestand {path} niet lezen ({err.strerror}).") from err
-    pairs = []
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not (sep and user.strip() and password):
-            raise SettingsError(f"{path}, regel {number}: verwacht 'gebruiker:wachtwoord'.")
-        pairs.append((user.strip(), password))
-    if not pairs:
-        raise SettingsError(f"{path} bevat geen regels 'gebruiker:wachtwoord'.")
-    return pairs
-
-
-def check_question(question: str | None, max_chars: int) -> str:
-    """The question stripped; empty or too long raises QuestionError saying what to do."""
-    from ingest.errors import QuestionError
-
-    text = (question or "").strip()
-    if not text:
-        raise QuestionError("Typ eerst een vraag over het dossier.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"Uw vraag is {len(text)} tekens lang; het maximum is {max_chars}. Maak de vraag korter."
-        )
-    return text
-
-
-def client_key(request) -> str:
-    """Who counts for the rate limit: the logged-in user, else the client's address."""
-    user = getattr(request, "username", None)
-    if user:
-        return f"user:{user}"
-    client = getattr(request, "client", None)
-    return f"ip:{getattr(client, 'host', None) or 'onbekend'}"
-
-
-def log_unexpected(err: BaseException, question: str | None, settings) -> None:
-    """Log an unexpected error: where it happened; the question text only if log_questions is on."""
-    if settings.log_questions:
-        log.error("Onverwachte fout bij vraag %r", question, exc_info=err)
-        return
-    # The message of an exception can quote its input, so only its type and the code path are logged.
-    frames = traceback.extract_tb(err.__traceback__)
-    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames[-6:]))
-    log.error("Onverwachte fout %s (%s)", type(err).__name__, where)
 
 
 # ---------------------------------------------------------------- the page
@@ -184,7 +93,7 @@ def build_page(assistant, settings):
         try:
             return present.meldpunt_header_html(assistant.meldpunt_now())
         except Exception as err:  # the header must never take the page down
-            log_unexpected(err, None, settings)
+            guard.log_unexpected(err, None, settings)
             return present.fallback_header_html()
 
     def notice(message: str, title: str = "Let op"):
@@ -195,14 +104,14 @@ def build_page(assistant, settings):
             return err
         if isinstance(err, DossierError):
             return gr.Error(present.escape_html(str(err)), title="Let op", print_exception=False)
-        log_unexpected(err, question, settings)
+        guard.log_unexpected(err, question, settings)
         return gr.Error(GENERIC_ERROR, title="Fout", print_exception=False)
 
     def ask(question: str, conv: Conversation, request: gr.Request):
         """Answer one question (with the conversation so far); returns the answer as a dict."""
         try:
-            text = check_question(question, settings.max_question_chars)
-            wait = limiter.hit(client_key(request))
+            text = guard.check_question(question, settings.max_question_chars)
+            wait = limiter.hit(guard.client_key(request))
             if wait:
                 limit = settings.rate_limit_per_minute
                 raise notice(
@@ -294,7 +203,7 @@ def build_page(assistant, settings):
     try:
         sections = list(assistant.sections())
     except Exception as err:
-        log_unexpected(err, None, settings)
+        guard.log_unexpected(err, None, settings)
         sections = []
 
     with gr.Blocks(title="Vraagbaak mensenhandel", analytics_enabled=False) as page:
@@ -384,18 +293,20 @@ def build_page(assistant, settings):
 
         def wire(trigger, api_name: str | None):
             visibility = "public" if api_name else "private"
-            return trigger(
-                ask,
-                [question, conv],
-                [answer_json, conv],
-                api_name=api_name,
-                api_description="Stel een vraag; geeft het antwoord met bronnen en de meldpuntkaart.",
-                api_visibility=visibility,
-                show_progress="minimal",
-                show_progress_on=[chat],
-            ).success(
-                show, [conv], outputs_show, api_visibility="private", show_progress="hidden"
-            ).then(None, None, None, js=SHOW_NEWEST, api_visibility="private")
+            return (
+                trigger(
+                    ask,
+                    [question, conv],
+                    [answer_json, conv],
+                    api_name=api_name,
+                    api_description="Stel een vraag; geeft het antwoord met bronnen en de meldpuntkaart.",
+                    api_visibility=visibility,
+                    show_progress="minimal",
+                    show_progress_on=[chat],
+                )
+                .success(show, [conv], outputs_show, api_visibility="private", show_progress="hidden")
+                .then(None, None, None, js=SHOW_NEWEST, api_visibility="private")
+            )
 
         wire(question.submit, "ask")
         wire(send.click, None)
@@ -406,7 +317,10 @@ def build_page(assistant, settings):
             )
         new.click(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         copy_btn.click(None, [plain], None, js=COPY_JS, api_visibility="private").then(
-            copied, [plain], None, api_visibility="private"  # gr.Info needs the queue
+            copied,
+            [plain],
+            None,
+            api_visibility="private",  # gr.Info needs the queue
         )
         chat.clear(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         chat.like(on_like, [conv], [conv, feedback_note, feedback_box], api_visibility="private")
@@ -422,71 +336,6 @@ def build_page(assistant, settings):
 
 
 # ---------------------------------------------------------------- serving
-
-# Nothing from elsewhere: even if a passage slipped through unescaped, the browser would refuse to
-# fetch an image, font or script from another host, or send data to one.
-# gr.HTML compiles its template with new Function(), hence unsafe-eval; no host other than this one.
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob: data:; "
-    "worker-src 'self' blob:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"SAMEORIGIN"),
-]
-
-
-class GuardMiddleware:
-    """ASGI middleware: refuses request bodies over `max_body` bytes and adds the security headers."""
-
-    def __init__(self, app, max_body: int = MAX_BODY_BYTES):
-        self.app = app
-        self.max_body = max_body
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _refuse(send, 413, "Verzoek te groot.")
-        if length is None:
-            # A body without Content-Length (chunked): read it here, bounded, then hand it on whole.
-            body, more = b"", True
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-                if len(body) > self.max_body:
-                    return await _refuse(send, 413, "Verzoek te groot.")
-            replayed, upstream = False, receive
-
-            async def receive_again():
-                nonlocal replayed
-                if not replayed:
-                    replayed = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await upstream()  # later: the disconnect a streaming response waits for
-
-            receive = receive_again
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-async def _refuse(send, status: int, text: str) -> None:
-    body = text.encode()
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
-    await send({"type": "http.response.body", "body": body})
 
 
 def make_theme():
@@ -532,7 +381,7 @@ def launch(page, settings, host: str, port: int, auth):
             theme=make_theme(),
             css=present.PAGE_CSS,
             js=PAGE_JS,
-            app_kwargs={"middleware": [Middleware(GuardMiddleware)]},
+            app_kwargs={"middleware": [Middleware(guard.GuardMiddleware)]},
         )
     except OSError as err:
         raise SettingsError(
@@ -561,7 +410,7 @@ def serve(args, settings) -> int:
     started = time.monotonic()
     host = args.host or settings.host
     port = args.port or settings.port
-    auth = resolve_auth(settings, host)  # refuse before anything heavy is loaded
+    auth = guard.resolve_auth(settings, host)  # refuse before anything heavy is loaded
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio probing its own start-up
     print("Vraagbaak starten: model en index laden…", flush=True)
@@ -571,7 +420,7 @@ def serve(args, settings) -> int:
     launch(page, settings, host, port, auth)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Klaar in {time.monotonic() - started:.1f} s: http://{shown}:{port}", flush=True)
-    if not is_loopback(host):
+    if not guard.is_loopback(host):
         print(f"Luistert op {host}:{port}, met wachtwoord.", flush=True)
     page.block_thread()
     return 0

@@ -11,7 +11,7 @@ from ui_fakes import FakeAssistant
 from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, toast_text
 
 import ui
-from assistant import present
+from assistant import guard, present
 from ingest.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def start(tmp_path_factory, **overrides):
     fake = FakeAssistant(open_now=False)
     page = ui.build_page(fake, settings)
     port = free_port()
-    ui.launch(page, settings, "127.0.0.1", port, ui.resolve_auth(settings, "127.0.0.1"))
+    ui.launch(page, settings, "127.0.0.1", port, guard.resolve_auth(settings, "127.0.0.1"))
     return page, f"http://127.0.0.1:{port}/", fake, settings
 
 

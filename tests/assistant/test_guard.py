@@ -1,7 +1,6 @@
-"""The page's guards, without a browser: auth off loopback, question checks, logging, the body cap."""
+"""What the page lets in: auth off loopback, question checks, who is rate-limited, logging, the body cap."""
 
 import logging
-import socket
 import types
 
 import pytest
@@ -11,40 +10,40 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-import ui
+from assistant import guard
 from ingest.errors import QuestionError, SettingsError
 from ingest.settings import Settings
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
 def test_loopback_needs_no_auth(host):
-    assert ui.is_loopback(host)
-    assert ui.resolve_auth(Settings(), host) is None
+    assert guard.is_loopback(host)
+    assert guard.resolve_auth(Settings(), host) is None
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "dossier.gemeente.nl"])
 def test_other_address_without_auth_is_refused(host):
-    assert not ui.is_loopback(host)
+    assert not guard.is_loopback(host)
     with pytest.raises(SettingsError, match="DOSSIER_AUTH_USER") as err:
-        ui.resolve_auth(Settings(), host)
+        guard.resolve_auth(Settings(), host)
     assert host in str(err.value)
 
 
 def test_user_and_password_allow_any_address():
     settings = Settings(auth_user="afm", auth_password="geheim")
-    assert ui.resolve_auth(settings, "0.0.0.0") == [("afm", "geheim")]
-    assert ui.resolve_auth(settings, "127.0.0.1") == [("afm", "geheim")]  # configured: used everywhere
+    assert guard.resolve_auth(settings, "0.0.0.0") == [("afm", "geheim")]
+    assert guard.resolve_auth(settings, "127.0.0.1") == [("afm", "geheim")]  # configured: used everywhere
 
 
 def test_half_configured_auth_is_refused():
     with pytest.raises(SettingsError, match="zowel"):
-        ui.resolve_auth(Settings(auth_user="afm"), "0.0.0.0")
+        guard.resolve_auth(Settings(auth_user="afm"), "0.0.0.0")
 
 
 def test_auth_file(tmp_path):
     f = tmp_path / "users.txt"
     f.write_text("# officers\nanna:een:twee\n\n bob : b\n", encoding="utf-8")
-    assert ui.resolve_auth(Settings(auth_file=f), "0.0.0.0") == [("anna", "een:twee"), ("bob", " b")]
+    assert guard.resolve_auth(Settings(auth_file=f), "0.0.0.0") == [("anna", "een:twee"), ("bob", " b")]
 
 
 @pytest.mark.parametrize(
@@ -54,39 +53,27 @@ def test_bad_auth_file(tmp_path, content, message):
     f = tmp_path / "users.txt"
     f.write_text(content, encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
-        ui.resolve_auth(Settings(auth_file=f), "0.0.0.0")
+        guard.resolve_auth(Settings(auth_file=f), "0.0.0.0")
 
 
 def test_missing_auth_file(tmp_path):
     with pytest.raises(SettingsError, match="niet lezen"):
-        ui.resolve_auth(Settings(auth_file=tmp_path / "nope"), "0.0.0.0")
-
-
-def test_serve_refuses_public_host_without_auth_before_loading(capsys, monkeypatch, tmp_path):
-    monkeypatch.setenv("DOSSIER_DATA_DIR", str(tmp_path))
-    for var in ("DOSSIER_AUTH_USER", "DOSSIER_AUTH_PASSWORD", "DOSSIER_AUTH_FILE"):
-        monkeypatch.delenv(var, raising=False)
-    code = ui.main(["serve", "--host", "0.0.0.0", "--port", "1"])
-    assert code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("dossier: Weigering") and "DOSSIER_AUTH_USER" in err
-    assert "Traceback" not in err
-    assert not (tmp_path / "feedback.jsonl").exists()
+        guard.resolve_auth(Settings(auth_file=tmp_path / "nope"), "0.0.0.0")
 
 
 def test_check_question():
-    assert ui.check_question("  Waar meld ik?  ", 100) == "Waar meld ik?"
+    assert guard.check_question("  Waar meld ik?  ", 100) == "Waar meld ik?"
     with pytest.raises(QuestionError, match="Typ eerst"):
-        ui.check_question("   ", 100)
+        guard.check_question("   ", 100)
     with pytest.raises(QuestionError, match="101 tekens.*maximum is 100"):
-        ui.check_question("x" * 101, 100)
+        guard.check_question("x" * 101, 100)
 
 
 def test_client_key_prefers_the_user():
     req = types.SimpleNamespace(username="anna", client=types.SimpleNamespace(host="10.0.0.5"))
-    assert ui.client_key(req) == "user:anna"
+    assert guard.client_key(req) == "user:anna"
     req = types.SimpleNamespace(username=None, client=types.SimpleNamespace(host="10.0.0.5"))
-    assert ui.client_key(req) == "ip:10.0.0.5"
+    assert guard.client_key(req) == "ip:10.0.0.5"
 
 
 def _raise(question):
@@ -97,8 +84,8 @@ def test_unexpected_error_is_logged_without_the_question(caplog):
     try:
         _raise("mijn buurman Jan")
     except RuntimeError as err:
-        with caplog.at_level(logging.ERROR, logger="dossier.ui"):
-            ui.log_unexpected(err, "mijn buurman Jan", Settings())
+        with caplog.at_level(logging.ERROR, logger="dossier.page"):
+            guard.log_unexpected(err, "mijn buurman Jan", Settings())
     assert "RuntimeError" in caplog.text and "_raise" in caplog.text
     assert "Jan" not in caplog.text
 
@@ -107,8 +94,8 @@ def test_unexpected_error_is_logged_with_the_question_when_allowed(caplog):
     try:
         _raise("mijn buurman Jan")
     except RuntimeError as err:
-        with caplog.at_level(logging.ERROR, logger="dossier.ui"):
-            ui.log_unexpected(err, "mijn buurman Jan", Settings(log_questions=True))
+        with caplog.at_level(logging.ERROR, logger="dossier.page"):
+            guard.log_unexpected(err, "mijn buurman Jan", Settings(log_questions=True))
     assert "Jan" in caplog.text
 
 
@@ -119,7 +106,7 @@ def _app(max_body):
 
     return Starlette(
         routes=[Route("/", echo, methods=["GET", "POST"])],
-        middleware=[Middleware(ui.GuardMiddleware, max_body=max_body)],
+        middleware=[Middleware(guard.GuardMiddleware, max_body=max_body)],
     )
 
 
@@ -144,16 +131,3 @@ def test_guard_caps_bodies_without_length():
     assert client.post("/", content=chunks(2)).text == "100"
     assert client.post("/", content=chunks(3)).status_code == 413
     assert client.get("/").text == "0"
-
-
-def test_busy_port_is_a_dutch_message(tmp_path):
-    from ui_fakes import FakeAssistant
-
-    settings = Settings(data_dir=tmp_path)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        page = ui.build_page(FakeAssistant(), settings)
-        with pytest.raises(SettingsError, match=f"Poort {port} op 127.0.0.1 is bezet.*--port"):
-            ui.launch(page, settings, "127.0.0.1", port, None)
