@@ -4,6 +4,7 @@ One server for the module, started on a free port with an empty data folder: `se
 ingests the corpus first (the path a fresh machine takes), warms up, and prints "Klaar".
 """
 
+import contextlib
 import os
 import re
 import subprocess
@@ -38,16 +39,15 @@ def dossier_env(data_dir: Path, **extra: str) -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """URL of a running `dossier serve`; its output is kept for the report of the start-up time."""
-    data = tmp_path_factory.mktemp("served")
+@contextlib.contextmanager
+def dossier_serve(data: Path, corpus: Path):
+    """Run `dossier serve` on a free port until the block ends; yields (url, output lines)."""
     port = free_port()
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(DOSSIER), "serve", "--port", str(port)],
         cwd=data,  # no stray .env from the checkout
-        env=dossier_env(data),
+        env=dossier_env(data, DOSSIER_CORPUS_DIR=str(corpus)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -62,19 +62,28 @@ def served(tmp_path_factory):
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + 300
-    while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
-        ready.wait(0.2)
-    if not ready.is_set():
-        proc.kill()
-        pytest.fail("dossier serve kwam niet op:\n" + "\n".join(lines[-30:]))
-    print(f"\n[e2e] dossier serve (met ingest) klaar na {time.monotonic() - started:.1f} s: {lines[-1]}")
-    yield f"http://127.0.0.1:{port}/", lines, data
-    proc.terminate()
     try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 300
+        while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
+            ready.wait(0.2)
+        if not ready.is_set():
+            pytest.fail("dossier serve kwam niet op:\n" + "\n".join(lines[-30:]))
+        print(f"\n[e2e] dossier serve (met ingest) klaar na {time.monotonic() - started:.1f} s: {lines[-1]}")
+        yield f"http://127.0.0.1:{port}/", lines
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """URL of a running `dossier serve` over the real dossier, its output, and its data folder."""
+    data = tmp_path_factory.mktemp("served")
+    with dossier_serve(data, ROOT / "corpus") as (url, lines):
+        yield url, lines, data
 
 
 def expected_status() -> str:
@@ -222,3 +231,34 @@ def test_public_host_without_auth_refuses_to_start(tmp_path):
     assert result.stderr.startswith("dossier: Weigering: luisteren op 0.0.0.0 zonder wachtwoord")
     assert "DOSSIER_AUTH_USER" in result.stderr and "Traceback" not in result.stderr
     assert "Klaar" not in result.stdout
+
+
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not HOSTILE.is_dir(), reason="tests/data/hostile ontbreekt")
+def test_hostile_documents_show_as_text(tmp_path, open_page):
+    """Documents with <script>, onerror, javascript: links and remote images, through ingest and the page."""
+    with dossier_serve(tmp_path, HOSTILE) as (url, _):
+        page, watch = open_page(url)
+        for question in ("Waar registreer ik een signaal?", "Wat is een signaal van arbeidsuitbuiting?"):
+            answer = ask(page, question)
+            assert "Bronnen" in answer.inner_text() or "niet in het dossier" in answer.inner_text()
+        for details in page.locator("#gesprek details").all():
+            details.click()  # unfold every passage: whatever is in them is now on the page
+        page.get_by_role("tab", name="Dossier").click()
+        for label in page.locator("#inhoud label").all():
+            label.click()
+            page.wait_for_timeout(300)
+            assert (
+                page.locator("#hoofdstuk img, #hoofdstuk script, #hoofdstuk iframe, #hoofdstuk a").count()
+                == 0
+            )
+        page.wait_for_timeout(500)
+        assert page.locator("#gesprek img, #gesprek script, #gesprek iframe, #gesprek link").count() == 0
+        hrefs = page.eval_on_selector_all("#gesprek a", "links => links.map(a => a.getAttribute('href'))")
+        assert not [h for h in hrefs if h and h.lower().startswith("javascript:")], hrefs
+        assert watch.dialogs == []
+        assert watch.foreign_requests() == []
+        assert watch.csp_refusals() == []
