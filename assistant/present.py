@@ -80,9 +80,7 @@ def format_answer_text(answer_md: str) -> str:
 def _with_markers(text: str) -> str:
     pieces = _MARKER.split(text)
     # split gives [text, n, text, n, ...]: odd positions are marker numbers.
-    return "".join(
-        escape_text(p) if i % 2 == 0 else f"[{int(p)}]" for i, p in enumerate(pieces)
-    )
+    return "".join(escape_text(p) if i % 2 == 0 else f"[{int(p)}]" for i, p in enumerate(pieces))
 
 
 def highlight_passage(text: str, highlight: str) -> str:
