@@ -152,21 +152,20 @@ def read_generation(client, manifest: dict, url: str):
     """(collection, passages in index order) of a generation; IndexCorrupt when they do not add up."""
     from chromadb.errors import ChromaError
 
+    what = f"de passages van generatie {manifest.get('generation')} zijn onleesbaar"
     try:
         with reaching(url):
             collection = client.get_collection(manifest["collection"], embedding_function=None)
             count = collection.count()
+            if count != (expected := manifest.get("chunks")):
+                raise corrupt(url, f"de vectoropslag heeft {count} passages, het manifest {expected}")
             chunks: list[Chunk | None] = [None] * count
             for offset in range(0, count, PAGE):
                 got = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
                 for rid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                     chunks[int(meta["position"])] = chunk_from_record(rid, doc, meta)
     except (ChromaError, KeyError, ValueError, TypeError, IndexError) as err:
-        what = f"de passages van generatie {manifest.get('generation')} zijn onleesbaar"
         raise corrupt(url, what, err) from err
-    if count != manifest.get("chunks"):
-        what = f"de vectoropslag heeft {count} passages, het manifest noemt er {manifest.get('chunks')}"
-        raise corrupt(url, what)
     if any(c is None for c in chunks):
         raise corrupt(url, "niet elke plaats in de index heeft een passage")
     return collection, chunks

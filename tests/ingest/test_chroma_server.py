@@ -1,0 +1,401 @@
+"""Running for a region: ingest and page processes sharing one real `chroma run` server.
+
+Each test starts its own server on 127.0.0.1 (a free port, a tmp folder) and stops it in a finally.
+The hash embedder covers the store's behaviour; one test goes the whole way with the bundled model,
+`dossier ingest` and two `dossier ask` processes that have nothing in their own data folders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest import server
+from ingest.embed import HashEmbedder
+from ingest.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
+from ingest.generations import collection_name
+from ingest.lexical import tokenize
+from ingest.settings import Settings
+from ingest.store import Index, _chroma_client, ingest_corpus
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"
+CONTACTS = REPO / "corpus" / "contacts.toml"
+QUERIES = ["Waar meld ik arbeidsuitbuiting?", "opvang slachtoffers zorgcoördinator", "loverboy minderjarigen"]
+NEW_DOC = """# Proefproject Zeevonk
+
+Het proefproject Zeevonk laat havenbedrijven in Rotterdam signalen van arbeidsuitbuiting bij
+uitzendkrachten doorgeven aan één vast contactpunt bij de gemeente.
+"""
+
+# ---------------------------------------------------------------- a real Chroma server
+
+
+@dataclass
+class ChromaServer:
+    url: str
+    path: Path
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL), waiting a bounded time."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_heartbeat(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"chroma run stopte meteen (code {proc.returncode}):\n{log.read_text(errors='replace')}"
+            )
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
+            if r.status == 200:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"chroma run antwoordde niet binnen {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def chroma_server(tmp_path, monkeypatch):
+    """A `chroma run` on 127.0.0.1 with its data under tmp_path; DOSSIER_CHROMA_URL points at it."""
+    path, log = tmp_path / "chroma-server", tmp_path / "chroma-server.log"
+    port = free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    running = ChromaServer(f"http://127.0.0.1:{port}", path, proc)
+    try:
+        wait_for_heartbeat(running.url, proc, log)
+        monkeypatch.setenv("DOSSIER_CHROMA_URL", running.url)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(DOSSIER, folder / DOSSIER.name)
+    shutil.copy(CONTACTS, folder / CONTACTS.name)
+    monkeypatch.setenv("DOSSIER_CORPUS_DIR", str(folder))
+    return folder
+
+
+def collections(url: str) -> set[str]:
+    client = _chroma_client(Settings(chroma_url=url))
+    try:
+        return {c.name for c in client.list_collections()}
+    finally:
+        client.close()
+
+
+def answers(index: Index) -> list:
+    embedder = HashEmbedder()
+    return [
+        (index.dense_search(embedder.embed_query(q), 5), index.lexical_search(tokenize(q), 5))
+        for q in QUERIES
+    ]
+
+
+# ---------------------------------------------------------------- the store against a server
+
+
+@pytest.mark.integration
+def test_server_index_reads_and_scores_like_the_local_one(chroma_server, corpus, tmp_path):
+    local = Settings(chroma_url=None, data_dir=tmp_path / "lokaal")
+    ingest_corpus(local, HashEmbedder())
+    report = ingest_corpus(Settings(), HashEmbedder())
+    assert report.chunks > 50 and report.embedded == report.chunks
+
+    # A page process whose data folder does not exist: everything comes from the server.
+    reader = Settings(data_dir=tmp_path / "elders" / "leeg")
+    on_server, on_disk = Index.open(reader), Index.open(local)
+    try:
+        assert on_server.generation == report.generation and on_server.is_current()
+        assert [c.to_dict() for c in on_server.chunks] == [c.to_dict() for c in on_disk.chunks]
+        assert on_server.vocabulary == on_disk.vocabulary
+        for (dense, lexical), (dense_disk, lexical_disk) in zip(
+            answers(on_server), answers(on_disk), strict=True
+        ):
+            assert lexical == lexical_disk  # the same BM25 code over the same passages: equal scores
+            assert [i for i, _ in dense] == [i for i, _ in dense_disk]  # the same vectors
+            assert [s for _, s in dense] == pytest.approx([s for _, s in dense_disk], abs=1e-6)
+        assert on_server.sections == on_disk.sections
+        m = on_server.manifest
+        assert m["collection"] == collection_name(on_server.generation) and m["sources"] == [DOSSIER.name]
+    finally:
+        on_server.close()
+        on_disk.close()
+    assert not (tmp_path / "elders").exists()
+    assert collections(chroma_server.url) == {server.META, collection_name(report.generation)}
+
+
+@pytest.mark.integration
+def test_reingest_reuses_vectors_switches_and_prunes(chroma_server, corpus):
+    first = ingest_corpus(Settings(), HashEmbedder())
+    old = Index.open(Settings())
+    before = answers(old)
+    unchanged = ingest_corpus(Settings(), HashEmbedder())
+    assert (unchanged.embedded, unchanged.generation) == (0, first.generation) and old.is_current()
+
+    (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
+    second = ingest_corpus(Settings(), HashEmbedder())
+    assert 0 < second.embedded < 3 and second.chunks == first.chunks + second.embedded
+    assert not old.is_current() and answers(old) == before  # the previous generation stays readable
+    new = Index.open(Settings())
+    assert new.generation == second.generation and new.manifest["previous_generation"] == first.generation
+    hits = new.lexical_search(tokenize("proefproject Zeevonk"), 3)
+    assert hits and new.by_id[hits[0][0]].source == "zeevonk.md"
+
+    # A leftover of a killed ingest, then a third generation: only the current and the previous remain.
+    client = _chroma_client(Settings())
+    client.create_collection(collection_name("20000101T000000000000-dead00"), embedding_function=None)
+    client.close()
+    (corpus / "zeevonk.md").unlink()
+    third = ingest_corpus(Settings(), HashEmbedder())
+    assert third.removed == second.embedded and third.embedded == 0
+    expected = {server.META, collection_name(second.generation), collection_name(third.generation)}
+    assert collections(chroma_server.url) == expected
+    for index in (old, new):
+        index.close()
+
+
+@pytest.mark.integration
+def test_failed_ingest_switches_nothing_and_leaves_nothing(chroma_server, corpus):
+    class Failing(HashEmbedder):
+        def embed_documents(self, texts):
+            raise RuntimeError("schijf vol")
+
+    first = ingest_corpus(Settings(), HashEmbedder())
+    (corpus / "nieuw.md").write_text("# Nieuw\n\nEen nieuwe tekst over uitbuiting in de haven.\n")
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        ingest_corpus(Settings(), Failing())
+    index = Index.open(Settings())
+    assert index.generation == first.generation and index.is_current()
+    assert collections(chroma_server.url) == {server.META, collection_name(first.generation)}
+    index.close()
+
+
+@pytest.mark.integration
+def test_a_second_ingest_is_refused_while_one_holds_the_server_lock(chroma_server, corpus):
+    client = _chroma_client(Settings())
+    try:
+        with server.ingest_lock(client, chroma_server.url) as held:
+            with pytest.raises(IngestBusy) as err:
+                ingest_corpus(Settings(), HashEmbedder())
+            assert "Er loopt al een ingest op de Chroma-server" in str(err.value)
+            assert held.owner in str(err.value)
+        assert server.LOCK not in collections(chroma_server.url)  # released
+        assert ingest_corpus(Settings(), HashEmbedder()).chunks > 0
+    finally:
+        client.close()
+
+
+@pytest.mark.integration
+def test_an_abandoned_lock_is_taken_over(chroma_server, corpus):
+    client = _chroma_client(Settings())
+    try:
+        stale = client.heartbeat() // 1_000_000_000 - int(server.STALE_SECONDS) - 5
+        info = {
+            "owner": "oude-machine, proces 1",
+            "token": "dood",
+            "started_at": "gisteren",
+            "heartbeat": stale,
+        }
+        client.create_collection(server.LOCK, metadata=info, embedding_function=None)
+        report = ingest_corpus(Settings(), HashEmbedder())
+        assert report.generation is not None
+        assert server.LOCK not in collections(chroma_server.url)
+    finally:
+        client.close()
+
+
+@pytest.mark.integration
+def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
+    first = ingest_corpus(Settings(), HashEmbedder())
+    (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
+    thief = _chroma_client(Settings())
+
+    class Stealing(HashEmbedder):
+        """While this ingest embeds, another one takes its lock over (as if this one had hung)."""
+
+        def embed_documents(self, texts):
+            thief.delete_collection(server.LOCK)
+            info = {"owner": "andere-machine", "token": "ander", "started_at": "nu", "heartbeat": 0}
+            thief.create_collection(server.LOCK, metadata=info, embedding_function=None)
+            return super().embed_documents(texts)
+
+    try:
+        with pytest.raises(IngestBusy, match="is overgenomen door andere-machine"):
+            ingest_corpus(Settings(), Stealing())
+        index = Index.open(Settings())
+        assert index.generation == first.generation  # no switch
+        assert "zeevonk.md" not in index.manifest["sources"]
+        # Its half-built collection is gone; the other owner's lock is left alone.
+        assert collections(chroma_server.url) == {server.META, server.LOCK, collection_name(first.generation)}
+        index.close()
+    finally:
+        thief.close()
+
+
+@pytest.mark.integration
+def test_damaged_server_index_says_how_to_rebuild_and_ingest_repairs_it(chroma_server, corpus):
+    first = ingest_corpus(Settings(), HashEmbedder())
+    client = _chroma_client(Settings())
+    try:
+        generation = client.get_collection(collection_name(first.generation), embedding_function=None)
+        victim = generation.get(limit=1)["ids"]
+        generation.delete(ids=victim)
+    finally:
+        client.close()
+    with pytest.raises(IndexCorrupt) as err:
+        Index.open(Settings())
+    assert f"DOSSIER_CHROMA_URL={chroma_server.url} dossier ingest --rebuild" in str(err.value)
+    report = ingest_corpus(Settings(), HashEmbedder())
+    assert "de vorige index was onleesbaar: de vectoropslag heeft" in report.rebuilt_because
+    assert report.embedded == report.chunks == first.chunks
+    assert len(Index.open(Settings()).chunks) == first.chunks
+
+
+@pytest.mark.integration
+def test_empty_server_and_stopped_server_give_dutch_messages(chroma_server, corpus):
+    with pytest.raises(IndexMissing, match="Er is nog geen index op de Chroma-server"):
+        Index.open(Settings())
+    ingest_corpus(Settings(), HashEmbedder())
+    index = Index.open(Settings())
+    chroma_server.stop()
+    assert index.is_current()  # cannot tell: keep serving the passages in memory
+    assert index.lexical_search(tokenize("arbeidsuitbuiting"), 3)
+    with pytest.raises(IndexUnavailable, match="niet bereikbaar"):
+        index.dense_search(HashEmbedder().embed_query("uitbuiting"), 3)
+    with pytest.raises(IndexUnavailable, match=r"Start die \(chroma run"):
+        Index.open(Settings())
+    with pytest.raises(IndexUnavailable):
+        ingest_corpus(Settings(), HashEmbedder())
+
+
+# ---------------------------------------------------------------- the whole way, real model
+
+
+def run(args: list[str], env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_two_page_processes_share_the_server_index_and_see_a_new_ingest(chroma_server, corpus, tmp_path):
+    env = {**os.environ, "DOSSIER_CHROMA_URL": chroma_server.url}
+    done = run(
+        [str(BIN / "dossier"), "ingest", "--json"], {**env, "DOSSIER_DATA_DIR": str(tmp_path / "ingest")}
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["chunks"] > 50
+
+    # A long-running page in this process, opened before the corpus changes.
+    from assistant.core import REOPEN_CHECK_SECONDS, Assistant
+
+    assistant = Assistant(Settings(data_dir=tmp_path / "pagina"))
+    index = assistant.index
+    ids = {c.id for c in index.chunks}
+
+    # Two page processes "on other hosts": empty data folders of their own, no corpus folder.
+    askers = []
+    for name in ("host-a", "host-b"):
+        own = {**env, "DOSSIER_DATA_DIR": str(tmp_path / name), "DOSSIER_CORPUS_DIR": str(tmp_path / "geen")}
+        command = [str(BIN / "dossier"), "ask", "--json", "Waar meld ik arbeidsuitbuiting?"]
+        askers.append(
+            subprocess.Popen(command, env=own, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        )
+    for proc in askers:
+        try:
+            out, err = proc.communicate(timeout=180)
+        finally:
+            proc.kill()
+        assert proc.returncode == 0, err.decode()
+        answer = json.loads(out)
+        assert answer["citations"] and {c["chunk_id"] for c in answer["citations"]} <= ids
+        assert answer["situational"] and answer["meldpunt"]["phone"] == "010 - 236 52 56"
+    for name in ("host-a", "host-b"):
+        assert not (tmp_path / name / "generations").exists() and not (tmp_path / name / "CURRENT").exists()
+
+    # A new document, a new ingest through the server: the running page picks it up without restart.
+    (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
+    again = run(
+        [str(BIN / "dossier"), "ingest", "--json"], {**env, "DOSSIER_DATA_DIR": str(tmp_path / "ingest")}
+    )
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["embedded"] >= 1
+    assert not index.is_current()
+    time.sleep(REOPEN_CHECK_SECONDS + 0.2)
+    answer = assistant.ask("Wat is het proefproject Zeevonk?")
+    assert assistant.index is not index and assistant.index.is_current()
+    assert "zeevonk.md" in assistant.index.manifest["sources"]
+    assert answer.citations and answer.citations[0].source == "zeevonk.md"
+    assert "Zeevonk" in answer.answer
+
+
+# ---------------------------------------------------------------- the address
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:8000", {"host": "127.0.0.1", "port": 8000, "ssl": False}),
+        ("http://chroma.intern", {"host": "chroma.intern", "port": 8000, "ssl": False}),
+        ("https://chroma.intern/", {"host": "chroma.intern", "port": 443, "ssl": True}),
+    ],
+)
+def test_server_address_is_parsed(url, expected):
+    assert server.client_args(url) == expected
+
+
+def test_user_and_password_in_the_address_become_basic_auth_and_stay_out_of_messages():
+    args = server.client_args("https://dossier:geheim%40%21@chroma.intern:9443")
+    assert args["headers"] == {"Authorization": "Basic ZG9zc2llcjpnZWhlaW1AIQ=="}  # dossier:geheim@!
+    assert (args["host"], args["port"]) == ("chroma.intern", 9443)
+    assert "geheim" not in server.display_url("https://dossier:geheim@chroma.intern:9443")
+
+
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8000", "ftp://host:21", "http://:8000", "http://h:99999", "http://h/x"]
+)
+def test_unusable_server_address_is_a_settings_error(url):
+    with pytest.raises(SettingsError, match="http://127.0.0.1:8000"):
+        Index.open(Settings(chroma_url=url))
+
+
+def test_no_server_listening_is_index_unavailable(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(IndexUnavailable, match=f"De Chroma-server op {url} is niet bereikbaar"):
+        Index.open(Settings(chroma_url=url))
