@@ -52,6 +52,7 @@ class Sentence:
     opens_list: bool = False  # ends with ':' or ';': more items follow
     matched: dict = field(default_factory=dict)  # question term -> its share of the question, found here
     defining: bool = False  # opens by defining what a "Wat is X?" question asks about
+    heading: bool = False  # the section heading of the passage, not a sentence of its text
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ def candidates(hits: list[Hit], cache: dict | None = None) -> list[Sentence]:
             pairs = units_with_stems(hit.chunk.text)
         for p, (u, stems) in enumerate(pairs):
             out.append(Sentence(u.text, h, p, set(stems), item=u.item, opens_list=u.opens_list))
+        if len(hit.chunk.section) > 1:
+            # The heading can hold the fact ("Korte gratis e-learning"); it is only quoted for that fact.
+            head = hit.chunk.section[-1]
+            out.append(Sentence(head, h, -1, set(tokenize(head)), heading=True))
     return out
 
 
@@ -159,7 +164,7 @@ def check_types(
     Relevant: the sentence, its neighbours or its section heading share a specific question term.
     """
     types = ()
-    for text in query.type_texts:
+    for text in [query.text, *query.type_texts]:
         types = answertype.answer_types(text)
         if types:
             break
@@ -177,18 +182,21 @@ def check_types(
     for s in sentences:
         by_hit.setdefault(s.hit, []).append(s)
     ok_types, holding = set(), []
-    for h, sents in by_hit.items():
+    for h, all_sents in by_hit.items():
         if h >= depth:
             continue
         section = set(tokenize(hits[h].chunk.section_path))
-        for i, s in enumerate(sents):
+        sents = [s for s in all_sents if not s.heading]
+        for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
             near = set(s.stems) | section
             for j in (i - 1, i + 1):
-                if 0 <= j < len(sents):
+                if 0 <= j < len(sents) and not s.heading:
                     near |= sents[j].stems
             if not near & specific:
                 continue
             for t in types:
+                if s.heading and t in (answertype.PERSON, answertype.WHO):
+                    continue  # headings are title-cased names of organisations, not people
                 if answertype.has_entity(
                     t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=_stem1
                 ):
@@ -288,8 +296,12 @@ def select(
     items, also from the passage that continues it (`continues`: hit -> hit that goes on after it).
     """
     ranked = sorted(sentences, key=lambda s: (-s.score, s.hit, s.position))
+    holders = [s for s in ranked if s.entity and not s.heading] + [
+        s for s in ranked if s.entity and s.heading
+    ]
+    ranked = [s for s in ranked if not s.heading]
     if not ranked:
-        return []
+        return holders[:1]
     best = ranked[0]
     chosen: list[Sentence] = [best]
     covered = set(best.matched)
@@ -308,8 +320,8 @@ def select(
             continue
         chosen.append(s)
         covered |= set(s.matched)
-    # A question that asks for a number, a name, a duration... gets the sentence that holds one.
-    holders = [s for s in ranked if s.entity]
+    # A question that asks for a number, a name, a duration... gets the sentence that holds one
+    # (the best sentence of the text that does, else the heading that does).
     if holders and not any(c.entity for c in chosen):
         chosen = chosen[: limit - 1] + [holders[0]]
     out: list[Sentence] = []
@@ -334,7 +346,7 @@ def _list_after(
     out: list[Sentence] = []
     hit, start = lead.hit, lead.position + 1
     while hit is not None and len(out) < n:
-        for s in sorted(by_hit.get(hit, []), key=lambda s: s.position)[start:]:
+        for s in sorted((s for s in by_hit.get(hit, []) if not s.heading), key=lambda s: s.position)[start:]:
             if not s.item or len(out) >= n:
                 return out
             out.append(s)
@@ -357,8 +369,12 @@ class Composed:
 
 
 PHRASES = {
-    "nl": {"lead": "Volgens het dossier:", "none": "Dat staat niet in het dossier."},
-    "en": {"lead": "According to the dossier (quoted in Dutch):", "none": "That is not in the dossier."},
+    "nl": {"lead": "Volgens het dossier:", "none": "Dat staat niet in het dossier.", "heading": "Kopje"},
+    "en": {
+        "lead": "According to the dossier (quoted in Dutch):",
+        "none": "That is not in the dossier.",
+        "heading": "Heading",
+    },
 }
 
 
@@ -392,8 +408,9 @@ def compose(
         n = number.get(hits[s.hit].chunk.id)
         if n is None:
             continue
-        lines.append(f"- {s.text} [{n}]")
-        highlight.setdefault(hits[s.hit].chunk.id, s.text)
+        lines.append(f"- {PHRASES[lang]['heading']}: {s.text} [{n}]" if s.heading else f"- {s.text} [{n}]")
+        if not s.heading:
+            highlight.setdefault(hits[s.hit].chunk.id, s.text)
     citations = [
         Citation(
             n=n,

@@ -67,6 +67,8 @@ _STRONG = {
         rf"\bwelke stappen {_CAN} {_ME}\b",
         r"\bhoe (help|helpen) (ik|we|wij) (hem|haar|hen|ze|die|deze \w+)\b",
         r"\bwat te doen\b",
+        r"\bwat nu\s*\??\s*$",
+        r"\bwat doe (ik|we|je)\b",
         rf"\bwat {_CAN} {_ME} (hier ?mee|daar ?mee|ermee|met (dit|dat|deze|zo'n) \w+)\b",
         rf"\b(bij wie|waar|naar wie) {_CAN} {_ME} {_IT}\b{_W}{{0,20}}"
         r"\b(kwijt|melden|neerleggen|bespreken|voorleggen|terecht|heen)\b",

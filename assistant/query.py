@@ -114,11 +114,15 @@ class Vocabulary:
     def correct(self, word: str, *, strict: bool = False) -> str | None:
         """The stem of the passage word closest to `word`, or None when nothing is close enough."""
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
         if len(word) < 5:
             return None
         cutoff = 90.0 if strict else (84.0 if len(word) >= 7 else 88.0)
         hits = process.extract(word, self.surface.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        # A typo is one slip (two in a long word): 'directeur' is not a misspelt 'directe'.
+        edits = 1 if len(word) <= 9 else 2
+        hits = [h for h in hits if OSA.distance(word, h[0]) <= edits]
         if not hits:
             return None
         # Closest first; among equally close words the more common term.
@@ -391,11 +395,13 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
             out.add([syn[0]], syn, SYNONYM)
             continue
         # Whole word first ('e-learing' -> 'e-learning'), then each part of a hyphenated word.
-        fixed = _repair(w.replace("-", ""), lang, vocab)
+        fixed, known = _repair(w.replace("-", ""), lang, vocab)
         if fixed:
             out.add(fixed)
             out.corrections[raw] = "+".join(fixed)
-            if len(fixed) == 1:
+            if not known:
+                out.unknown.append(raw)
+            elif len(fixed) == 1:
                 corrected_words[-1] = _surface_for(vocab, fixed[0], w)
             continue
         missing = False
@@ -406,10 +412,12 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
             if not pst or (known and "-" in w and all(st in vocab.df for st in pst)):
                 out.add(pst)
                 continue
-            fixed = _repair(part, lang, vocab)
+            fixed, known = _repair(part, lang, vocab)
             if fixed:
                 out.add(fixed)
                 out.corrections[part] = "+".join(fixed)
+                if not known:
+                    out.unknown.append(raw_part)
             elif lang == "nl" or any(ch.isdigit() for ch in part):
                 out.unknown.append(raw_part)
                 missing = True
@@ -422,17 +430,20 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
     return out
 
 
-def _repair(word: str, lang: str, vocab: Vocabulary) -> list[str] | None:
-    """Stems for a word the index does not know: a typo fix, a related form, or a compound split."""
+def _repair(word: str, lang: str, vocab: Vocabulary) -> tuple[list[str] | None, bool]:
+    """Stems for a word the index does not know (a typo fix, a related form, or a compound split), and
+    whether the dossier can be said to know the word: a related form ('directeur' ~ 'directe') is
+    searched for, but the word itself still counts as missing."""
     fixed = vocab.correct(word, strict=lang == "en")
     if fixed:
-        return [fixed]
+        return [fixed], True
     if lang != "nl":
-        return None
+        return None, False
     related = vocab.related(word)
     if related:
-        return [related]
-    return vocab.split_compound(word)
+        return [related], False
+    parts = vocab.split_compound(word)
+    return parts, bool(parts)
 
 
 def _english_stems(words) -> list[str]:

@@ -62,6 +62,10 @@ PASSAGES = [
         "- Is het aanspreekpunt voor collega's met signalen;\n\n- Houdt de casussen bij;\n\n"
         "- Onderhoudt het netwerk met de zorg.",
     ),
+    (
+        ("Dossier", "Cursus bewustwording gratis"),
+        "De cursus bewustwording is bedoeld voor medewerkers van de gemeente en duurt een dagdeel.",
+    ),
     (("Dossier", "E-learning"), "De e-learning BUIT duurt maximaal 30 minuten per verhaallijn en is gratis."),
     (
         ("Dossier", "Nationaal Rapporteur"),

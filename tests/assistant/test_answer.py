@@ -28,7 +28,11 @@ def check_grounded(answer):
     assert markers_valid(answer.answer, len(answer.citations))
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     for sentence, n in quoted_lines(answer):
-        assert " ".join(sentence.split()) in " ".join(answer.citations[n - 1].text.split())
+        cited = answer.citations[n - 1]
+        if sentence.startswith(("Kopje: ", "Heading: ")):
+            assert sentence.split(": ", 1)[1] == cited.section.split(" › ")[-1]
+        else:
+            assert " ".join(sentence.split()) in " ".join(cited.text.split())
 
 
 def test_split_units_keeps_lead_in_with_its_items():
@@ -79,6 +83,13 @@ def test_list_is_quoted_with_its_items_across_passages(assistant):
     lines = [s for s, _ in quoted_lines(answer)]
     assert lines[0].startswith("De aandachtsfunctionaris heeft de volgende taken: - Zet aan")
     assert "Is het aanspreekpunt voor collega's met signalen;" in lines  # from the next passage
+
+
+def test_a_fact_only_in_the_heading_is_quoted_as_the_heading(assistant):
+    answer = assistant.ask("Wat kost de cursus bewustwording?")
+    assert not answer.out_of_scope
+    assert "- Kopje: Cursus bewustwording gratis [1]" in answer.answer
+    check_grounded(answer)
 
 
 def test_english_question_gets_english_framing_around_dutch_quotes(assistant):

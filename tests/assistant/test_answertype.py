@@ -36,6 +36,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Hoeveel slachtoffers zijn er geregistreerd?", (at.NUMBER,)),
         ("How many victims were registered?", (at.NUMBER,)),
         ("Hoeveel kost de training?", (at.PRICE,)),
+        ("Kost de hulpverlening geld?", (at.PRICE,)),
+        ("Is de koffer gratis te lenen?", (at.PRICE,)),
         ("Hoe vaak komt het netwerk bijeen?", (at.FREQUENCY,)),
         ("hoevaak komt het netwerk bijeen", (at.FREQUENCY,)),
         ("Hoe lang duurt de e-learning?", (at.DURATION,)),

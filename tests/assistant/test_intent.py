@@ -19,6 +19,8 @@ SITUATIONAL = [
     "Wat moet ik hiermee?",
     "Een vrouw belt: ze moet van haar vriend met mannen mee. Hoe moet ik handelen?",
     "Welke stappen moet ik nu zetten?",
+    "Een meisje van 13 krijgt cadeaus van een oudere man en gaat met hem mee. Wat nu?",
+    "De buurvrouw hoort 's nachts gehuil uit de kelder. Wat doe ik?",
     "Moet ik de politie inschakelen?",
     "Wie kan haar vannacht opvangen?",
     # where to report, whom to call
