@@ -39,8 +39,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\bhoeveel (kost|kosten|betaal)|\bwat (kost|kosten)\b|\bhow much (does|do|is|are)\b.*\bcost|"
             r"\bprijs\b|\bprice\b|\bkosten\b(?! van)|^kost\b|\bkost\b.*\bgeld\b|\bgratis\b|\bkosteloos\b|"
-            r"\b(moet|moeten) (ik|we|wij|je|hij|zij|ze) (\w+ )?betalen\b|\bfree of charge\b|\bis (it|this) free\b|"
-            r"\bdoes (it|this|that) cost\b"
+            r"\b(moet|moeten) (ik|we|wij|je|hij|zij|ze) (\w+ )?betalen\b|\bfree of charge\b|"
+            r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b"
         ),
     ),
     (
