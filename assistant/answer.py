@@ -143,7 +143,8 @@ def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set
     for t in query.core:
         if t in _TYPE_WORDS:
             continue
-        group = {t} | set(query.terms.alts.get(t, {}))
+        # a synonym that is specific makes the term specific; a compound it heads does not
+        group = {t} | {a for a, w in query.terms.alts.get(t, {}).items() if w >= 1.0}
         if min(vocabulary.get(g, n_docs) for g in group) <= limit:
             out |= group
     return out
@@ -246,7 +247,7 @@ def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], id
     """Set `score` on each sentence (higher = answers the question better).
 
     sentence match + 0.35 passage match (the passage as a whole, with its heading) + 0.15 heading match
-    + 0.2 retrieval score + 0.3 when it holds the entity the question asks for + 0.35 when it defines
+    + 0.2 retrieval score + 0.5 when it holds the entity the question asks for + 0.35 when it defines
     the term a definition question asks about.
     """
     default = max(idf.values(), default=1.0)
@@ -272,7 +273,7 @@ def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], id
         if extra:
             score += 0.3 * _match(s.stems, extra, {}, idf, default)
         score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
-        score += 0.3 if s.entity else 0.0
+        score += 0.5 if s.entity else 0.0
         if definition and answertype.defines(s.text, tokenize, defining):
             score += 0.35
             s.defining = True

@@ -45,7 +45,9 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     ),
     (
         NUMBER,
-        re.compile(r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|\bnumber of\b"),
+        re.compile(
+            r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|(?<!phone )(?<!telephone )\bnumber of\b"
+        ),
     ),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),
     (DURATION, re.compile(r"\bhoe ?lang\b|\bhow long\b|\bduur van\b")),
@@ -146,6 +148,37 @@ def defines(sentence: str, stems_of, terms: set[str]) -> bool:
             if any(a in _IS or a == ":" for a in after):
                 return True
     return False
+
+
+_NAME_WORD = re.compile(r"[\w&'’-]+|[^\w\s]")
+# Dutch titles of laws and regulations capitalise only their first word ("Wet regulering sekswerk").
+_LEGAL = words("wet regeling besluit verordening richtlijn convenant protocol")
+
+
+def named_phrases(question: str, stopwords) -> list[str]:
+    """Names of two or more words the question uses, not at the start of a sentence.
+
+    A name is a run of capitalised words ('Regionale Tafel Mensenhandel'), or a legal title: 'Wet',
+    'Regeling'... with the content words after it ('Wet regulering sekswerk'). A stopword or punctuation
+    ends a name, so 'Fier en CKM' gives none."""
+    toks = _NAME_WORD.findall(question)
+    out, i = [], 0
+    while i < len(toks):
+        w = toks[i]
+        sentence_start = i == 0 or toks[i - 1] in {".", "?", "!", ":"}
+        if sentence_start or not (w[:1].isupper() and w.isalpha() and not w.isupper()):
+            i += 1
+            continue
+        legal = fold(w) in _LEGAL
+        j = i + 1
+        while j < len(toks) and j - i < 4 and toks[j][:1].isalnum() and fold(toks[j]) not in stopwords:
+            if not (legal or toks[j][:1].isupper()):
+                break
+            j += 1
+        if j - i >= 2:
+            out.append(" ".join(toks[i:j]))
+        i = max(j, i + 1)
+    return out
 
 
 def counted_noun(question: str) -> str | None:

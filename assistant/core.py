@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant import answer as ans
@@ -24,9 +24,11 @@ from assistant.query import Query, Vocabulary, clean_question, prepare, situatio
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.types import Answer, Meldpunt
 from ingest.errors import QuestionError
+from ingest.lexical import DUTCH_STOPWORDS
 from ingest.model import Chunk
 
 REOPEN_CHECK_SECONDS = 2.0
+_NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
 _NORM = re.compile(r"[^a-z0-9]+")
 
 
@@ -60,6 +62,9 @@ class Signals:
     types_ok: bool
     unknown: list[str]
     missing_types: tuple[str, ...] = ()
+    topic_terms: int = 1  # question terms the dossier has that pin down a topic (not in most passages)
+    missing_names: list[str] = field(default_factory=list)  # names in the question the dossier never uses
+    unknown_words: int = 0  # content words the dossier does not have at all
 
 
 class _State:
@@ -80,6 +85,8 @@ class _State:
         self.meldpunt_chunk, self.meldpunt_sentence = _find_meldpunt(index.chunks, facts)
         # Sentences and their stems, once per passage: answering then only scores them.
         self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
+        # All text as normalised words, to check that names a question uses stand in the dossier.
+        self.text_norm = " " + " ".join(_norm(c.index_text) for c in index.chunks) + " "
         # The passage that goes on where another stops (same document and section, next position).
         by_place = {(c.source, c.ordinal): c for c in index.chunks}
         self.next_chunk = {
@@ -87,6 +94,17 @@ class _State:
             for c in index.chunks
             if (n := by_place.get((c.source, c.ordinal + 1))) is not None and n.section == c.section
         }
+
+
+def _missing_names(question: str, text_norm: str) -> list[str]:
+    """Names of two or more words in the question whose first two words never stand together in the dossier
+    ('Wet regulering sekswerk'), where the dossier's own names ('Regionale Tafel') do."""
+    missing = []
+    for name in answertype.named_phrases(question, _NAME_STOP):
+        first_two = " ".join(_norm(name).split()[:2])
+        if f" {first_two} " not in text_norm:
+            missing.append(name)
+    return missing
 
 
 def _norm(text: str) -> str:
@@ -242,6 +260,10 @@ class Assistant:
             lower_words=state.lower_words,
         )
         signals = self.signals(query, retrieval, check, ans.top_coverage(query, hits, sentences, state.idf))
+        signals.topic_terms = len(set(query.core) & ans.specific_terms(query, state.vocab.df, state.n_docs))
+        if query.lang == "nl":
+            signals.missing_names = _missing_names(text, state.text_norm)
+        signals.unknown_words = len(query.unknown)
         if not situational and self.out_of_scope(signals):
             return self._refusal(text, query, signals), signals
         ans.score_sentences(query, hits, sentences, state.idf)
@@ -275,7 +297,11 @@ class Assistant:
         """Refuse when the question asks for an entity no passage holds, uses words the dossier lacks,
         or nothing scores close."""
         t = self.thresholds
-        if not s.types_ok or s.codes:
+        if not s.types_ok or s.codes or s.missing_names:
+            return True
+        if s.unknown_words and not s.topic_terms:
+            # "Wat is het budget van de regionale aanpak?": what the dossier knows of the question is
+            # only its general words (regio, aanpak, mensenhandel); the topic itself is missing.
             return True
         if s.novelty > t.max_novelty:
             return True
@@ -365,7 +391,7 @@ def _what_is_missing(s: Signals, lang: str) -> str:
     if s.missing_types:
         table = _MISSING_EN if lang == "en" else _MISSING_NL
         return table.get(s.missing_types[0], "")
-    named = s.codes or s.unknown
+    named = s.codes or s.missing_names or s.unknown
     if named:
         words = ", ".join(f"‘{w}’" for w in named[:3])
         return (

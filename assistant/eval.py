@@ -192,15 +192,16 @@ class Calibration:
     def report(self, current=None) -> str:
         """The table of signals, what separates the two groups, and the thresholds (chosen vs in use)."""
         lines = [
-            f"{'id':<6}{'scope':<7}{'novelty':>8}{'cover':>7}{'bm25':>8}{'cosine':>8}  types / codes",
+            f"{'id':<6}{'scope':<7}{'novelty':>8}{'topic':>6}{'cover':>7}{'bm25':>8}{'cosine':>8}  types / codes",
             "-" * 64,
         ]
         for r in sorted(self.rows, key=lambda r: (r["scope"], r["id"])):
             types = ",".join(r["types"]) or "-"
             ok = "" if r["types_ok"] else " (ontbreekt)"
             lines.append(
-                f"{r['id']:<6}{r['scope']:<7}{r['novelty']:>8.2f}{r['top_coverage']:>7.2f}{r['top_lexical']:>8.2f}"
-                f"{r['top_dense']:>8.3f}  {types}{ok} {' '.join(r['codes'])}"
+                f"{r['id']:<6}{r['scope']:<7}{r['novelty']:>8.2f}{r['topic_terms']:>6}{r['top_coverage']:>7.2f}"
+                f"{r['top_lexical']:>8.2f}"
+                f"{r['top_dense']:>8.3f}  {types}{ok} {' '.join(r['codes'] + r['missing_names'])}"
             )
         ins = [r for r in self.rows if r["scope"] == "in"]
         out = [r for r in self.rows if r["scope"] == "oos"]
@@ -243,7 +244,9 @@ class Calibration:
     def refuses(self, r: dict) -> bool:
         """The decision of `Assistant.out_of_scope` with the chosen thresholds."""
         weak = r["top_lexical"] < self.min_lexical and r["top_dense"] < self.min_dense
-        return (not r["types_ok"]) or bool(r["codes"]) or r["novelty"] > self.max_novelty or weak
+        no_topic = r.get("unknown_words", 0) > 0 and r.get("topic_terms", 1) == 0
+        named = bool(r["codes"]) or bool(r.get("missing_names"))
+        return (not r["types_ok"]) or named or no_topic or r["novelty"] > self.max_novelty or weak
 
 
 def calibrate(assistant, items: list[dict]) -> Calibration:
@@ -264,6 +267,9 @@ def calibrate(assistant, items: list[dict]) -> Calibration:
                 "scope": "oos" if item.get("out_of_scope") else "in",
                 "novelty": s.novelty,
                 "codes": list(s.codes),
+                "topic_terms": s.topic_terms,
+                "missing_names": list(s.missing_names),
+                "unknown_words": s.unknown_words,
                 "top_coverage": s.top_coverage,
                 "top_lexical": s.top_lexical,
                 "top_dense": s.top_dense,

@@ -38,7 +38,10 @@ _QUESTION_WORDS = words(
     """
     hoeveel hoevaak hoelang hoezo welke welk waarom wanneer waarover waarmee waarvoor waardoor
     waarbij waarin kun kunt kunnen mag mogen graag precies eigenlijk ergens iets iemand wel even nou
-    houdt betekent betekenis verstaan
+    houdt betekent betekenis verstaan sinds afkorting afkortingen eruit erin ervan eraan erover erop ermee
+    erbij ertoe daarvan daarmee daarover daarbij hiervan hierover hierbij waarvan ziet zien zie gaat gaan
+    komt komen krijg krijgt krijgen weet weten vind vindt vinden eigen welke precies soort soorten waar
+    staat staan
 """
 )
 _FOLLOWUP_START = re.compile(
@@ -458,24 +461,31 @@ def _english_stemmer():
 
 
 @lru_cache(maxsize=1)
-def _english_table() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """English glossary phrases as stems, longest first ('organises' and 'organise' meet as 'organis')."""
-    rows = [(tuple(_english_stems(_WORD.findall(k))), v) for k, v in load_glossary().get("en", {}).items()]
-    return sorted((r for r in rows if r[0]), key=lambda r: -len(r[0]))
+def _english_tables() -> tuple[list, list]:
+    """English glossary phrases, longest first: as written, and as stems ('organises' meets 'organise')."""
+    table = load_glossary().get("en", {})
+    exact = [(tuple(_WORD.findall(k)), v) for k, v in table.items()]
+    stemmed = [(tuple(_english_stems(_WORD.findall(k))), v) for k, v in table.items()]
+    return (
+        sorted((r for r in exact if r[0]), key=lambda r: -len(r[0])),
+        sorted((r for r in stemmed if r[0]), key=lambda r: -len(r[0])),
+    )
 
 
 def english_phrases(words: list[str]) -> list[tuple[list[int], tuple[str, ...]]]:
     """English glossary phrases in `words`: (positions, Dutch terms), longest first, each word used once."""
-    stems = _english_stems(words)
-    taken = [False] * len(stems)
+    # Words as written first ('region' and 'regional' share a stem but not a meaning), then stems.
+    exact, stemmed = _english_tables()
+    taken = [False] * len(words)
     found = []
-    for key, dutch in _english_table():
-        n = len(key)
-        for i in range(len(stems) - n + 1):
-            if tuple(stems[i : i + n]) == key and not any(taken[i : i + n]):
-                for j in range(i, i + n):
-                    taken[j] = True
-                found.append((list(range(i, i + n)), dutch))
+    for seq, table in (([fold(w) for w in words], exact), (_english_stems(words), stemmed)):
+        for key, dutch in table:
+            n = len(key)
+            for i in range(len(seq) - n + 1):
+                if tuple(seq[i : i + n]) == key and not any(taken[i : i + n]):
+                    for j in range(i, i + n):
+                        taken[j] = True
+                    found.append((list(range(i, i + n)), dutch))
     return found
 
 

@@ -203,3 +203,37 @@ def test_meldpunt_now_follows_the_clock(assistant, clock):
     assert assistant.meldpunt_now().open_now
     clock.when = datetime(2026, 6, 15, 4, 0, tzinfo=UTC)  # 6:00 in Amsterdam
     assert not assistant.meldpunt_now().open_now
+
+
+def test_out_of_scope_decision_combines_the_signals(assistant):
+    from assistant.core import Signals
+
+    def signals(**kw):
+        base = dict(
+            coverage=1.0,
+            novelty=0.0,
+            codes=[],
+            top_coverage=1.0,
+            top_lexical=9.0,
+            top_dense=0.7,
+            top_fused=1.0,
+            types=(),
+            types_ok=True,
+            unknown=[],
+        )
+        return Signals(**{**base, **kw})
+
+    assert not assistant.out_of_scope(signals())
+    assert assistant.out_of_scope(signals(types=("email",), types_ok=False))  # asks for what no passage holds
+    assert assistant.out_of_scope(signals(codes=["B8"]))  # names a regulation the dossier lacks
+    assert assistant.out_of_scope(signals(missing_names=["Wet regulering sekswerk"]))
+    assert assistant.out_of_scope(signals(novelty=0.5))  # half its terms are missing from the dossier
+    assert assistant.out_of_scope(signals(unknown_words=1, topic_terms=0))  # only general words are known
+    assert not assistant.out_of_scope(signals(unknown_words=1, topic_terms=1))
+    assert assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.1))  # nothing is close
+    assert not assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.6))
+
+
+def test_unknown_law_is_refused_by_name(assistant):
+    answer = assistant.ask("Hoe werkt de Wet regulering sekswerk bij arbeidsuitbuiting?")
+    assert answer.out_of_scope and "Wet regulering sekswerk" in answer.answer

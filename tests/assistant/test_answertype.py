@@ -120,3 +120,19 @@ def test_person_names_are_not_roles_or_organisations():
 def test_who_accepts_an_organisation_not_named_in_the_question():
     assert has(at.WHO, "Deze training wordt gegeven door Fairwork.", query="Wie geeft de training?")
     assert not has(at.WHO, "De training is kort.", query="Wie geeft de training?")
+
+
+@pytest.mark.parametrize(
+    "question,names",
+    [
+        ("Hoe werkt de Wet regulering sekswerk?", ["Wet regulering sekswerk"]),
+        ("Wat doet de Regionale Tafel Mensenhandel precies?", ["Regionale Tafel Mensenhandel"]),
+        ("Zijn Fier en CKM hetzelfde?", []),
+        ("Ik ben nieuw. Welke Trainingen zijn er?", []),  # capital after a full stop starts a sentence
+        ("Wat doet het ESSM in Rotterdam?", []),  # acronyms and single names are checked elsewhere
+    ],
+)
+def test_named_phrases(question, names):
+    from ingest.lexical import DUTCH_STOPWORDS
+
+    assert at.named_phrases(question, DUTCH_STOPWORDS) == names
