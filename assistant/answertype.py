@@ -46,7 +46,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         NUMBER,
         re.compile(
-            r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|(?<!phone )(?<!telephone )\bnumber of\b"
+            r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|"
+            r"(?<!phone )(?<!telephone )\bnumber of\b"
         ),
     ),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),

@@ -192,7 +192,8 @@ class Calibration:
     def report(self, current=None) -> str:
         """The table of signals, what separates the two groups, and the thresholds (chosen vs in use)."""
         lines = [
-            f"{'id':<6}{'scope':<7}{'novelty':>8}{'topic':>6}{'cover':>7}{'bm25':>8}{'cosine':>8}  types / codes",
+            f"{'id':<6}{'scope':<7}{'novelty':>8}{'topic':>6}{'cover':>7}{'bm25':>8}{'cosine':>8}"
+            "  types / codes / names",
             "-" * 64,
         ]
         for r in sorted(self.rows, key=lambda r: (r["scope"], r["id"])):
