@@ -92,7 +92,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         PERSON,
         re.compile(
             r"\bnaam van\b|\bhoe heet\b|\bheet (de|het|hij|zij)\b|\bname of\b|\bwhat is (his|her) name\b|"
-            rf"\b(wie|who)( is| zijn| are|'s)? (de|het|onze|the|our)? ?\w*({_PERSON_ROLES})\w*\b"
+            rf"\b(wie|who)( is| zijn| are|'s)? (de|het|onze|the|our)? ?(\w+ ){{0,2}}\w*({_PERSON_ROLES})\w*\b"
         ),
     ),
     # English "who" also starts relative clauses ("people who are smuggled"): only a question's "who" counts.
@@ -132,7 +132,8 @@ _DEFINITION = re.compile(
     r"\bverstaan onder\b|"
     r"\bwat betekent\b|\bdefini|^what (is|are) (a |an |the )?[\w -]{2,40}\??$|\bwhat does .* mean\b|\bdefin"
 )
-_IS = words("is zijn betekent houdt wordt worden omvat omvatten means is are")
+# "X is ...", "X betekent ...", "X: ..." (not "X zijn ...": plural sentences describe, they rarely define)
+_IS = words("is betekent houdt omvat means")
 
 
 def is_definition_question(question: str) -> bool:
