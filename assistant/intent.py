@@ -62,7 +62,11 @@ _IT = r"(dit|dat|het|hiermee|daarmee|deze \w+)"
 _STRONG = {
     "what-to-do": [
         # "wat kan ik doen om bewustwording te vergroten" asks for policy, not about a situation
-        rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b(?! om\b)",
+        # ... and "wat kan ik doen met de Koffer Verkeerd" asks how to use something
+        rf"\bwat {_CAN} {_ME}\b{_W}{{0,40}}\b(doen|ondernemen)\b(?! om\b)(?! met (de|het|een)\b)",
+        r"\bwat is (hier )?wijsheid\b",
+        r"\bwat (adviseer|adviseert|raad|raadt) (je|jij|u)\b",
+        r"\bwat zou(den)? (jij|u|jullie|je) doen\b",
         rf"\bhoe {_CAN} {_ME} (hier |daar |nu |dan )?(het beste )?(handelen|reageren|optreden|ingrijpen)\b",
         rf"\bwelke stappen {_CAN} {_ME}\b",
         r"\bhoe (help|helpen) (ik|we|wij) (hem|haar|hen|ze|die|deze \w+)\b",
@@ -73,7 +77,8 @@ _STRONG = {
         rf"\b(bij wie|waar|naar wie) {_CAN} {_ME} {_IT}\b{_W}{{0,20}}"
         r"\b(kwijt|melden|neerleggen|bespreken|voorleggen|terecht|heen)\b",
         r"\bwhat (should|can|do) (i|we) do (with|about) (this|that|it)\b",
-        rf"\bhoe (pak|ga|moet|kan|kun|kunnen|moeten) {_ME} (dit|dat|hiermee|hier|daarmee|deze|zoiets)\b",
+        rf"\bhoe (pak|pakken|ga|gaan|moet|kan|kun|kunnen|moeten) {_ME} "
+        r"(dit|dat|hiermee|hier|daarmee|deze|zoiets)\b",
         r"\bvervolgstap",
         rf"\b(wat|hoe) {_CAN} (ik|we|wij) (hem|haar|hen|ze|die|deze \w+|de \w+)\b{_W}{{0,20}}"
         r"\b(adviseren|helpen|doorverwijzen|verwijzen|sturen|ondersteunen)\b",
@@ -84,6 +89,7 @@ _STRONG = {
     "where-to-report": [
         rf"\bwaar (meld|melden|kan|kun|kunnen|moet|moeten|zou)\b{_W}{{0,40}}\b(melden|gemeld|melding|meld)\b",
         r"\bwaar meld\b",
+        rf"\b({_CAN}) {_ME} (een |de |hier een |dit )?(melding|aangifte) (doen|maken)\b",
         rf"\b({_CAN}|zal) {_ME}\b{_W}{{0,40}}\b(melden|gemeld|doorgeven|aangeven)\b",
         r"\bhoe meld (ik|we|je)\b",
         rf"\bhoe (doe|maak) (ik|we|je)\b{_W}{{0,30}}\b(melding|aangifte)\b",
@@ -114,6 +120,7 @@ _STRONG = {
         r"\bniet pluis\b",
         r"\bvermoeden van\b",
         r"\b(ik|we|wij) maak(en)? (me|mij|ons) zorgen\b",
+        r"\b(ik|we|wij) (heb|hebben|kreeg|kregen|krijg|krijgen) (een|het) (signaal|melding|tip|vermoeden)\b",
         r"\bi (suspect|doubt|am worried|'m worried|am not sure|have a (gut )?feeling|fear)\b",
         r"\bgut feeling\b",
     ],
@@ -121,6 +128,8 @@ _STRONG = {
         rf"\bis (dit|dat|hier|er hier|daar|het hier|dit dan)\b{_W}{{0,25}}"
         r"\b(mensenhandel|\w*uitbuiting|uitgebuit)\b",
         rf"\bis (this|that|it|she|he|they)\b{_W}{{0,25}}\b(trafficking|exploitation|exploited)\b",
+        rf"\b(kan|zou|kunnen) (dit|dat|het|hier)\b{_W}{{0,25}}\b(mensenhandel|\w*uitbuiting|uitgebuit)\b",
+        rf"\b(could|might|can) (this|that|it) be\b{_W}{{0,25}}\b(trafficking|exploitation)\b",
     ],
 }
 
@@ -134,7 +143,7 @@ _WEAK = {
     "narrative": [
         rf"\b(een|mijn|onze|ons|de|die|deze) (\w+ )?{_PEOPLE}\b{_W}{{0,80}}\b({_TELLS[1:-1]}|komt|kwam|lijkt|"
         r"leek|werkt|werkte|woont|leent|wil|durft|heeft moeten|zag|ziet|zien|hoort|hoorde)\b",
-        rf"\b(een|mijn|onze|ons|de|die|deze) [\w-]+ {_TELLS}\b",
+        rf"\b(een|mijn|onze|ons|de|die|deze) ([\w-]+ ){{1,2}}{_TELLS}\b",
         r"\b(bij|tijdens|na) (een|de|het|onze|ons) (\w+)?(controle|huisbezoek|bezoek|inspectie|gesprek|"
         r"intake|keukentafelgesprek|spreekuur|afspraak)\b",
         r"\b(we|wij|ik) (troffen|trof|zagen|zag|hoorde|hoorden|kregen|kreeg|ontdekten|ontdekte|merkten|"
@@ -145,6 +154,7 @@ _WEAK = {
         rf"boy|girl)\b{_W}{{0,60}}\b(told|tells|says|said|called|calls|seems|works|lives)\b",
         r"\b(during|at) (an?|the|our) (inspection|check|home visit|visit|intake|interview)\b",
         r"\bwe (found|saw|noticed)\b",
+        r"\b(someone|somebody|a \w+|my \w+|our \w+)( \w+){0,3} (says|said|tells|told|called|calls)\b",
     ],
     "help-for-someone": [
         rf"\b(waar|bij wie) (kan|kun|kunnen|moet|moeten) (ik|we|wij|je|hij|zij|ze)\b{_W}{{0,30}}"
@@ -154,8 +164,10 @@ _WEAK = {
     ],
     "victim-vocabulary": [
         r"\b(gedwongen|dwang|bedreigd|bedreiging|bang|paspoort\w*|zonder loon|onderbetaald|schulden? bij|"
-        r"slaapt|geen (andere )?plek|uitgebuit|afgepakt|ingehouden|houdt \w+ in|ingenomen)\b",
-        r"\b(forced|threatened|afraid|passports?|unpaid|no place to (sleep|stay)|exploited)\b",
+        r"slaapt|geen (andere )?plek|uitgebuit|afgepakt|ingehouden|houdt \w+ in|ingenomen|loverboy\w*|"
+        r"pooier\w*|"
+        r"(slapen|slaapt|sliepen) op (de |een )?(werkplek|matras\w*|grond|zaak))\b",
+        r"\b(forced|threatened|afraid|scared|passports?|unpaid|no place to (sleep|stay)|exploited)\b",
     ],
 }
 

@@ -21,6 +21,13 @@ SITUATIONAL = [
     "Welke stappen moet ik nu zetten?",
     "Een meisje van 13 krijgt cadeaus van een oudere man en gaat met hem mee. Wat nu?",
     "De buurvrouw hoort 's nachts gehuil uit de kelder. Wat doe ik?",
+    "Bij een controle in een massagesalon sliepen vrouwen op matrassen in de achterkamer. Wat is wijsheid?",
+    "Een leerling verzuimt veel en heeft ineens veel geld. Kan het uitbuiting zijn?",
+    "Mag ik een melding doen zonder dat de cliënt het weet?",
+    "Een Poolse werknemer zegt dat zijn paspoort is ingenomen door het uitzendbureau.",
+    "Een moeder belt in paniek: haar dochter komt niet thuis en heeft een loverboy. Wat adviseer je?",
+    "We hebben een signaal over een woning waar veel arbeidsmigranten wonen. Hoe pakken we dit op?",
+    "Someone at the counter says she is forced to work in a brothel. She is scared.",
     "Moet ik de politie inschakelen?",
     "Wie kan haar vannacht opvangen?",
     # where to report, whom to call
@@ -58,6 +65,10 @@ LOOKUPS = [
     "How long does the e-learning take?",
     "Wat kan ik als aandachtsfunctionaris doen om de bewustwording te vergroten?",
     "Hoe doe ik een aanvraag voor de VR-brillen?",
+    "Wat kan ik doen met de Koffer Verkeerd?",
+    "Hoe werkt de interne meldroute?",
+    "Waar kan ik de meldroutekaart vinden?",
+    "Wat is de rol van de aandachtsfunctionaris bij een melding?",
     "opvang mannen?",
 ]
 
