@@ -290,6 +290,7 @@ def select(
     limit: int = MAX_SENTENCES,
     ratio: float = 0.7,
     continues: dict[int, int] | None = None,
+    contrast: bool = False,
 ) -> list[Sentence]:
     """The best sentence, and up to `limit`-1 more that score close to it and add something new.
 
@@ -309,7 +310,7 @@ def select(
     for s in ranked[1:]:
         if len(chosen) >= limit or s.score < min(ratio, _GAIN_FLOOR) * best.score:
             break
-        if best.defining and s.hit != best.hit:
+        if best.defining and s.hit != best.hit and not (contrast and s.defining):
             continue  # a definition is answered by its own passage, not by sentences that name the term
         # A sentence that answers another part of the question may score lower than one that repeats it.
         gain = sum(w for t, w in s.matched.items() if t not in covered)

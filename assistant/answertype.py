@@ -127,10 +127,13 @@ def answer_types(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# "Wat is het verschil tussen A en B?": answered by what defines A and what defines B.
+_CONTRAST = r"\b(verschil|verschillen|onderscheid) tussen\b|\bdifference between\b|\bdiffer from\b"
 _DEFINITION = re.compile(
     r"^(wat|wie) (is|zijn|betekent) (een |de |het )?[\w -]{2,40}\??$|\bwat houdt\b.*\bin\b|"
     r"\bverstaan onder\b|"
-    r"\bwat betekent\b|\bdefini|^what (is|are) (a |an |the )?[\w -]{2,40}\??$|\bwhat does .* mean\b|\bdefin"
+    r"\bwat betekent\b|\bdefini|^what (is|are) (a |an |the )?[\w -]{2,40}\??$|\bwhat does .* mean\b|\bdefin|"
+    + _CONTRAST
 )
 # "X is ...", "X betekent ...", "X: ..." (not "X zijn ...": plural sentences describe, they rarely define)
 _IS = words("is betekent houdt omvat means")
@@ -139,6 +142,11 @@ _IS = words("is betekent houdt omvat means")
 def is_definition_question(question: str) -> bool:
     """'Wat is X?', 'Wat houdt X in?', 'Wat wordt verstaan onder X?', 'What is X?'."""
     return bool(_DEFINITION.search(fold(question).strip()))
+
+
+def is_contrast_question(question: str) -> bool:
+    """'Wat is het verschil tussen A en B?'"""
+    return bool(re.search(_CONTRAST, fold(question)))
 
 
 def defines(sentence: str, stems_of, terms: set[str]) -> bool:

@@ -269,7 +269,11 @@ class Assistant:
         ans.score_sentences(query, hits, sentences, state.idf)
         if situational:
             return self._situational(text, query, hits, sentences, state), signals
-        chosen = ans.select(sentences, continues=_continues(hits, state.next_chunk))
+        chosen = ans.select(
+            sentences,
+            continues=_continues(hits, state.next_chunk),
+            contrast=answertype.is_contrast_question(text),
+        )
         citations, body = ans.compose(hits, chosen, lang=query.lang, k=k)
         answer = Answer(
             text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang
