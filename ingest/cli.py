@@ -118,12 +118,18 @@ def cmd_status(args, settings) -> int:
             "model": m.get("model"),
             "built_at": m.get("built_at"),
         }
+        where = ""
+        if settings.chroma_url:
+            from ingest.server import display_url
+
+            status["chroma_url"] = display_url(settings.chroma_url)
+            where = f" op de Chroma-server {status['chroma_url']}"
         if args.json:
             print(json.dumps(status, ensure_ascii=False))
             return 0
         files = m.get("files", {})
         print(
-            f"Index met {_plural(status['chunks'], 'passage', 'passages')} uit "
+            f"Index{where} met {_plural(status['chunks'], 'passage', 'passages')} uit "
             f"{_plural(len(status['sources']), 'bestand', 'bestanden')}, gebouwd op {status['built_at']} "
             f"met model {status['model']}."
         )

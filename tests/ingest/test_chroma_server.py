@@ -7,6 +7,7 @@ The hash embedder covers the store's behaviour; one test goes the whole way with
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -159,6 +160,18 @@ def test_server_index_reads_and_scores_like_the_local_one(chroma_server, corpus,
         on_disk.close()
     assert not (tmp_path / "elders").exists()
     assert collections(chroma_server.url) == {server.META, collection_name(report.generation)}
+
+
+@pytest.mark.integration
+def test_status_names_the_server(chroma_server, corpus, capsys):
+    from ingest import cli
+
+    ingest_corpus(Settings(), HashEmbedder())
+    assert cli.cmd_status(argparse.Namespace(json=True), Settings()) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["chroma_url"] == chroma_server.url and status["sources"] == [DOSSIER.name]
+    assert cli.cmd_status(argparse.Namespace(json=False), Settings()) == 0
+    assert capsys.readouterr().out.startswith(f"Index op de Chroma-server {chroma_server.url} met ")
 
 
 @pytest.mark.integration
