@@ -136,82 +136,6 @@ def candidates(hits: list[Hit], cache: dict | None = None) -> list[Sentence]:
     return out
 
 
-def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set[str]:
-    """Question terms that pin down a topic: not in most passages, not about the kind of answer."""
-    limit = max(2, int(0.25 * n_docs))
-    out = set()
-    for t in query.core:
-        if t in _TYPE_WORDS:
-            continue
-        # a synonym that is specific makes the term specific; a compound it heads does not
-        group = {t} | {a for a, w in query.terms.alts.get(t, {}).items() if w >= 1.0}
-        if min(vocabulary.get(g, n_docs) for g in group) <= limit:
-            out |= group
-    return out
-
-
-def check_types(
-    query: Query,
-    hits: list[Hit],
-    sentences: list[Sentence],
-    *,
-    vocabulary: dict[str, int],
-    n_docs: int,
-    lower_words: set[str],
-    depth: int = 3,
-) -> answertype.TypeCheck:
-    """Is each answer type the question asks for present in a relevant sentence of the top passages?
-
-    Relevant: the sentence, its neighbours or its section heading share a specific question term.
-    """
-    types = ()
-    for text in [query.text, *query.type_texts]:
-        types = answertype.answer_types(text)
-        if types:
-            break
-    if not types:
-        return answertype.TypeCheck((), True)
-    specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
-    noun = answertype.counted_noun(query.type_text)
-    noun_stems = set(tokenize(noun)) if noun else set()
-    if query.lang == "en" and noun:
-        from assistant.query import english_phrases
-
-        for _positions, dutch in english_phrases([noun]):
-            noun_stems |= {t for w in dutch for t in tokenize(w)}
-    by_hit: dict[int, list[Sentence]] = {}
-    for s in sentences:
-        by_hit.setdefault(s.hit, []).append(s)
-    ok_types, holding = set(), []
-    for h, all_sents in by_hit.items():
-        if h >= depth:
-            continue
-        section = set(tokenize(hits[h].chunk.section_path))
-        sents = [s for s in all_sents if not s.heading]
-        for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
-            near = set(s.stems) | section
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(sents) and not s.heading:
-                    near |= sents[j].stems
-            if not near & specific:
-                continue
-            for t in types:
-                if s.heading and t in (answertype.PERSON, answertype.WHO):
-                    continue  # headings are title-cased names of organisations, not people
-                if answertype.has_entity(
-                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=_stem1
-                ):
-                    ok_types.add(t)
-                    s.entity = True
-                    holding.append(s.text)
-    missing = tuple(t for t in types if t not in ok_types)
-    return answertype.TypeCheck(types, not missing, holding, missing)
-
-
-def _stem1(word: str) -> list[str]:
-    return tokenize(word)
-
-
 def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> dict:
     """Core term -> its idf-weighted share of the question, for the core terms found in `stems`."""
     denom = sum(idf.get(t, default) for t in core) or 1.0
@@ -229,18 +153,6 @@ def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float]
 def _match(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> float:
     """idf-weighted share of the core terms found in `stems` (a synonym counts by its weight)."""
     return sum(_matched(stems, core, alts, idf, default).values())
-
-
-def top_coverage(
-    query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict, depth: int = 3
-) -> float:
-    """The best idf-weighted share of the question's terms that one of the first passages holds."""
-    default = max(idf.values(), default=1.0)
-    stems: dict[int, set[str]] = {}
-    for s in sentences:
-        if s.hit < depth:
-            stems.setdefault(s.hit, set(tokenize(hits[s.hit].chunk.section_path))).update(s.stems)
-    return max((_match(st, query.core, query.terms.alts, idf, default) for st in stems.values()), default=0.0)
 
 
 def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict[str, float]) -> None:

@@ -2,7 +2,7 @@
 
     question ─ clean ─ prepare (typos, English, follow-up) ─ retrieve (dense + BM25, fused)
         ├─ situational (intent rules)  → meldpunt card + meldpunt passage [1] + best quotes
-        ├─ out of scope (calibrated)   → "Dat staat niet in het dossier." + who may know
+        ├─ out of scope (scope.py)     → "Dat staat niet in het dossier." + who may know
         └─ otherwise                   → best quotes with [n] markers
 
 The index is reopened when a newer ingest has finished (checked at most every couple of seconds).
@@ -14,57 +14,20 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant import answer as ans
-from assistant import answertype, intent
+from assistant import answertype, intent, scope
 from assistant import meldpunt as mp
 from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
+from assistant.scope import Signals, Thresholds
 from assistant.types import Answer, Meldpunt
 from ingest.errors import QuestionError
-from ingest.lexical import DUTCH_STOPWORDS
 from ingest.model import Chunk
 
 REOPEN_CHECK_SECONDS = 2.0
-_NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
 _NORM = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`), set in Settings."""
-
-    max_novelty: float = (
-        0.21  # share of the question's content words that are salient terms the dossier lacks
-    )
-    min_lexical: float = 1.53  # best BM25 score...
-    min_dense: float = 0.318  # ...and best cosine: below both, nothing in the dossier is close
-
-    @classmethod
-    def from_settings(cls, settings) -> Thresholds:
-        return cls(settings.oos_max_novelty, settings.oos_min_lexical, settings.oos_min_dense)
-
-
-@dataclass
-class Signals:
-    """What the out-of-scope decision looked at (shown by the calibration report)."""
-
-    coverage: float
-    novelty: float
-    codes: list[str]  # unknown identifiers ('B8'): the question names something the dossier lacks
-    top_coverage: float  # best idf-weighted share of the question's terms in one of the first passages
-    top_lexical: float
-    top_dense: float
-    top_fused: float
-    types: tuple[str, ...]
-    types_ok: bool
-    unknown: list[str]
-    missing_types: tuple[str, ...] = ()
-    topic_terms: int = 1  # question terms the dossier has that pin down a topic (not in most passages)
-    missing_names: list[str] = field(default_factory=list)  # names in the question the dossier never uses
-    unknown_words: int = 0  # content words the dossier does not have at all
 
 
 class _State:
@@ -94,17 +57,6 @@ class _State:
             for c in index.chunks
             if (n := by_place.get((c.source, c.ordinal + 1))) is not None and n.section == c.section
         }
-
-
-def _missing_names(question: str, text_norm: str) -> list[str]:
-    """Names of two or more words in the question whose first two words never stand together in the dossier
-    ('Wet regulering sekswerk'), where the dossier's own names ('Regionale Tafel') do."""
-    missing = []
-    for name in answertype.named_phrases(question, _NAME_STOP):
-        first_two = " ".join(_norm(name).split()[:2])
-        if f" {first_two} " not in text_norm:
-            missing.append(name)
-    return missing
 
 
 def _norm(text: str) -> str:
@@ -251,7 +203,7 @@ class Assistant:
         retrieval = retrieve(state.index, self._embedder, query, k, self.fusion, state.next_chunk)
         hits = retrieval.hits
         sentences = ans.candidates(hits, state.sentences)
-        check = ans.check_types(
+        check = scope.check_types(
             query,
             hits,
             sentences,
@@ -259,10 +211,10 @@ class Assistant:
             n_docs=state.n_docs,
             lower_words=state.lower_words,
         )
-        signals = self.signals(query, retrieval, check, ans.top_coverage(query, hits, sentences, state.idf))
-        signals.topic_terms = len(set(query.core) & ans.specific_terms(query, state.vocab.df, state.n_docs))
+        signals = self.signals(query, retrieval, check, scope.top_coverage(query, hits, sentences, state.idf))
+        signals.topic_terms = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
         if query.lang == "nl":
-            signals.missing_names = _missing_names(text, state.text_norm)
+            signals.missing_names = scope.missing_names(text, state.text_norm)
         signals.unknown_words = len(query.unknown)
         if not situational and self.out_of_scope(signals):
             return self._refusal(text, query, signals), signals
@@ -298,18 +250,8 @@ class Assistant:
         )
 
     def out_of_scope(self, s: Signals) -> bool:
-        """Refuse when the question asks for an entity no passage holds, uses words the dossier lacks,
-        or nothing scores close."""
-        t = self.thresholds
-        if not s.types_ok or s.codes or s.missing_names:
-            return True
-        if s.unknown_words and not s.topic_terms:
-            # "Wat is het budget van de regionale aanpak?": what the dossier knows of the question is
-            # only its general words (regio, aanpak, mensenhandel); the topic itself is missing.
-            return True
-        if s.novelty > t.max_novelty:
-            return True
-        return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense
+        """Refuse? (see assistant/scope.py)"""
+        return scope.refuse(s, self.thresholds)
 
     def _situational(self, text, query, hits, sentences, state) -> Answer:
         card = mp.card(self._facts, self._clock(), self._tz, query.lang)
@@ -338,7 +280,7 @@ class Assistant:
     def _refusal(self, text: str, query: Query, signals: Signals) -> Answer:
         lang = query.lang
         parts = [ans.PHRASES[lang]["none"]]
-        missing = _what_is_missing(signals, lang)
+        missing = scope.what_is_missing(signals, lang)
         if missing:
             parts.append(missing)
         f = self._facts
@@ -356,49 +298,3 @@ class Assistant:
         return Answer(
             text, " ".join(parts), [], situational=False, meldpunt=None, out_of_scope=True, lang=lang
         )
-
-
-_MISSING_NL = {
-    answertype.NUMBER: "Het dossier noemt daar geen aantal bij.",
-    answertype.PRICE: "Het dossier noemt daar geen bedrag bij.",
-    answertype.FREQUENCY: "Het dossier zegt niet hoe vaak.",
-    answertype.DURATION: "Het dossier zegt niet hoe lang.",
-    answertype.YEAR: "Het dossier noemt daar geen jaar bij.",
-    answertype.DATE: "Het dossier noemt daar geen datum bij.",
-    answertype.WHEN: "Het dossier zegt niet wanneer.",
-    answertype.PHONE: "Het dossier noemt daar geen telefoonnummer bij.",
-    answertype.EMAIL: "Het dossier noemt daar geen e-mailadres bij.",
-    answertype.ADDRESS: "Het dossier noemt daar geen adres bij.",
-    answertype.URL: "Het dossier noemt daar geen webadres bij.",
-    answertype.PERSON: "Het dossier noemt daar geen naam bij.",
-    answertype.WHO: "Het dossier noemt daar geen persoon of organisatie bij.",
-}
-_MISSING_EN = {
-    answertype.NUMBER: "The dossier gives no number for it.",
-    answertype.PRICE: "The dossier gives no amount for it.",
-    answertype.FREQUENCY: "The dossier does not say how often.",
-    answertype.DURATION: "The dossier does not say how long.",
-    answertype.YEAR: "The dossier gives no year for it.",
-    answertype.DATE: "The dossier gives no date for it.",
-    answertype.WHEN: "The dossier does not say when.",
-    answertype.PHONE: "The dossier gives no phone number for it.",
-    answertype.EMAIL: "The dossier gives no e-mail address for it.",
-    answertype.ADDRESS: "The dossier gives no address for it.",
-    answertype.URL: "The dossier gives no web address for it.",
-    answertype.PERSON: "The dossier gives no name for it.",
-    answertype.WHO: "The dossier names no person or organisation for it.",
-}
-
-
-def _what_is_missing(s: Signals, lang: str) -> str:
-    """One fixed sentence on why: the entity type asked for, or the words the dossier lacks."""
-    if s.missing_types:
-        table = _MISSING_EN if lang == "en" else _MISSING_NL
-        return table.get(s.missing_types[0], "")
-    named = s.codes or s.missing_names or s.unknown
-    if named:
-        words = ", ".join(f"‘{w}’" for w in named[:3])
-        return (
-            f"The dossier does not mention {words}." if lang == "en" else f"Het dossier noemt {words} niet."
-        )
-    return ""

@@ -1,0 +1,227 @@
+"""Does the dossier answer this question? The signals, and the decision to say it does not.
+
+    refuse when
+      the question asks for an entity (number, name, e-mail, date...) no relevant sentence holds,
+      or names something the dossier never mentions (a code like 'B8', a law like 'Wet regulering
+        sekswerk'),
+      or all it shares with the dossier are general words (regio, aanpak, mensenhandel) while it has
+        words the dossier lacks ('budget'),
+      or a larger share than `max_novelty` of its words are terms the dossier lacks,
+      or neither BM25 nor the dense score comes near any passage.
+
+The thresholds are calibrated on the dev set (`dossier eval --calibrate FILE`) and live in Settings.
+Situational questions are never refused: the caller does not ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import answertype
+from assistant.answer import _TYPE_WORDS, Sentence, _match
+from assistant.intent import fold
+from assistant.query import Query
+from assistant.retrieve import Hit
+from ingest.lexical import DUTCH_STOPWORDS, tokenize
+
+_NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
+_NORM = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`), set in Settings."""
+
+    max_novelty: float = (
+        0.21  # share of the question's content words that are salient terms the dossier lacks
+    )
+    min_lexical: float = 1.53  # best BM25 score...
+    min_dense: float = 0.318  # ...and best cosine: below both, nothing in the dossier is close
+
+    @classmethod
+    def from_settings(cls, settings) -> Thresholds:
+        return cls(settings.oos_max_novelty, settings.oos_min_lexical, settings.oos_min_dense)
+
+
+@dataclass
+class Signals:
+    """What the out-of-scope decision looked at (shown by the calibration report)."""
+
+    coverage: float
+    novelty: float
+    codes: list[str]  # unknown identifiers ('B8'): the question names something the dossier lacks
+    top_coverage: float  # best idf-weighted share of the question's terms in one of the first passages
+    top_lexical: float
+    top_dense: float
+    top_fused: float
+    types: tuple[str, ...]
+    types_ok: bool
+    unknown: list[str]
+    missing_types: tuple[str, ...] = ()
+    topic_terms: int = 1  # question terms the dossier has that pin down a topic (not in most passages)
+    missing_names: list[str] = field(default_factory=list)  # names in the question the dossier never uses
+    unknown_words: int = 0  # content words the dossier does not have at all
+
+
+def refuse(s: Signals, t: Thresholds) -> bool:
+    """The out-of-scope decision (see the module docstring)."""
+    if not s.types_ok or s.codes or s.missing_names:
+        return True
+    if s.unknown_words and not s.topic_terms:
+        # "Wat is het budget van de regionale aanpak?": what the dossier knows of the question is
+        # only its general words (regio, aanpak, mensenhandel); the topic itself is missing.
+        return True
+    if s.novelty > t.max_novelty:
+        return True
+    return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense
+
+
+def norm(text: str) -> str:
+    """Lower case, accents off, words separated by single spaces."""
+    return " ".join(_NORM.split(fold(text))).strip()
+
+
+def missing_names(question: str, text_norm: str) -> list[str]:
+    """Names of two or more words in the question whose first two words never stand together in the dossier
+    ('Wet regulering sekswerk'), where the dossier's own names ('Regionale Tafel') do."""
+    missing = []
+    for name in answertype.named_phrases(question, _NAME_STOP):
+        first_two = " ".join(norm(name).split()[:2])
+        if f" {first_two} " not in text_norm:
+            missing.append(name)
+    return missing
+
+
+def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set[str]:
+    """Question terms that pin down a topic: not in most passages, not about the kind of answer."""
+    limit = max(2, int(0.25 * n_docs))
+    out = set()
+    for t in query.core:
+        if t in _TYPE_WORDS:
+            continue
+        # a synonym that is specific makes the term specific; a compound it heads does not
+        group = {t} | {a for a, w in query.terms.alts.get(t, {}).items() if w >= 1.0}
+        if min(vocabulary.get(g, n_docs) for g in group) <= limit:
+            out |= group
+    return out
+
+
+def check_types(
+    query: Query,
+    hits: list[Hit],
+    sentences: list[Sentence],
+    *,
+    vocabulary: dict[str, int],
+    n_docs: int,
+    lower_words: set[str],
+    depth: int = 3,
+) -> answertype.TypeCheck:
+    """Is each answer type the question asks for present in a relevant sentence of the top passages?
+
+    Relevant: the sentence, its neighbours or its section heading share a specific question term.
+    """
+    types = ()
+    for text in [query.text, *query.type_texts]:
+        types = answertype.answer_types(text)
+        if types:
+            break
+    if not types:
+        return answertype.TypeCheck((), True)
+    specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
+    noun = answertype.counted_noun(query.type_text)
+    noun_stems = set(tokenize(noun)) if noun else set()
+    if query.lang == "en" and noun:
+        from assistant.query import english_phrases
+
+        for _positions, dutch in english_phrases([noun]):
+            noun_stems |= {t for w in dutch for t in tokenize(w)}
+    by_hit: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_hit.setdefault(s.hit, []).append(s)
+    ok_types, holding = set(), []
+    for h, all_sents in by_hit.items():
+        if h >= depth:
+            continue
+        section = set(tokenize(hits[h].chunk.section_path))
+        sents = [s for s in all_sents if not s.heading]
+        for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
+            near = set(s.stems) | section
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(sents) and not s.heading:
+                    near |= sents[j].stems
+            if not near & specific:
+                continue
+            for t in types:
+                if s.heading and t in (answertype.PERSON, answertype.WHO):
+                    continue  # headings are title-cased names of organisations, not people
+                if answertype.has_entity(
+                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=_stem1
+                ):
+                    ok_types.add(t)
+                    s.entity = True
+                    holding.append(s.text)
+    missing = tuple(t for t in types if t not in ok_types)
+    return answertype.TypeCheck(types, not missing, holding, missing)
+
+
+def _stem1(word: str) -> list[str]:
+    return tokenize(word)
+
+
+def top_coverage(
+    query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict, depth: int = 3
+) -> float:
+    """The best idf-weighted share of the question's terms that one of the first passages holds."""
+    default = max(idf.values(), default=1.0)
+    stems: dict[int, set[str]] = {}
+    for s in sentences:
+        if s.hit < depth:
+            stems.setdefault(s.hit, set(tokenize(hits[s.hit].chunk.section_path))).update(s.stems)
+    return max((_match(st, query.core, query.terms.alts, idf, default) for st in stems.values()), default=0.0)
+
+
+_MISSING_NL = {
+    answertype.NUMBER: "Het dossier noemt daar geen aantal bij.",
+    answertype.PRICE: "Het dossier noemt daar geen bedrag bij.",
+    answertype.FREQUENCY: "Het dossier zegt niet hoe vaak.",
+    answertype.DURATION: "Het dossier zegt niet hoe lang.",
+    answertype.YEAR: "Het dossier noemt daar geen jaar bij.",
+    answertype.DATE: "Het dossier noemt daar geen datum bij.",
+    answertype.WHEN: "Het dossier zegt niet wanneer.",
+    answertype.PHONE: "Het dossier noemt daar geen telefoonnummer bij.",
+    answertype.EMAIL: "Het dossier noemt daar geen e-mailadres bij.",
+    answertype.ADDRESS: "Het dossier noemt daar geen adres bij.",
+    answertype.URL: "Het dossier noemt daar geen webadres bij.",
+    answertype.PERSON: "Het dossier noemt daar geen naam bij.",
+    answertype.WHO: "Het dossier noemt daar geen persoon of organisatie bij.",
+}
+_MISSING_EN = {
+    answertype.NUMBER: "The dossier gives no number for it.",
+    answertype.PRICE: "The dossier gives no amount for it.",
+    answertype.FREQUENCY: "The dossier does not say how often.",
+    answertype.DURATION: "The dossier does not say how long.",
+    answertype.YEAR: "The dossier gives no year for it.",
+    answertype.DATE: "The dossier gives no date for it.",
+    answertype.WHEN: "The dossier does not say when.",
+    answertype.PHONE: "The dossier gives no phone number for it.",
+    answertype.EMAIL: "The dossier gives no e-mail address for it.",
+    answertype.ADDRESS: "The dossier gives no address for it.",
+    answertype.URL: "The dossier gives no web address for it.",
+    answertype.PERSON: "The dossier gives no name for it.",
+    answertype.WHO: "The dossier names no person or organisation for it.",
+}
+
+
+def what_is_missing(s: Signals, lang: str) -> str:
+    """One fixed sentence on why: the entity type asked for, or the words the dossier lacks."""
+    if s.missing_types:
+        table = _MISSING_EN if lang == "en" else _MISSING_NL
+        return table.get(s.missing_types[0], "")
+    named = s.codes or s.missing_names or s.unknown
+    if named:
+        words = ", ".join(f"‘{w}’" for w in named[:3])
+        return (
+            f"The dossier does not mention {words}." if lang == "en" else f"Het dossier noemt {words} niet."
+        )
+    return ""
