@@ -1,4 +1,4 @@
-"""`dossier ingest` and `dossier status`: build the index from the corpus folder, and show what it holds."""
+"""`dossier ingest`, `status`, `clean-index`: build the index, show it, tidy a Chroma server's folder."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import argparse
 import functools
 import json
 import sys
+from pathlib import Path
 
 from ingest.errors import DossierError
 from ingest.settings import Settings
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `ingest` and `status` on the `dossier` parser."""
+    """Register `ingest`, `status` and `clean-index` on the `dossier` parser."""
     p = sub.add_parser(
         "ingest",
         help="Bouw of werk de index bij met de documenten in de corpusmap.",
@@ -26,6 +27,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("status", help="Laat zien wat er in de index staat.")
     s.add_argument("--json", action="store_true", help="Druk één JSON-object af.")
     s.set_defaults(handler=cmd_status)
+
+    c = sub.add_parser(
+        "clean-index",
+        help="Ruim mappen op die een Chroma-server na ingests laat staan.",
+        description="Chroma verwijdert de map met vectoren van een opgeruimde indexversie niet. Dit zoekt "
+        "in de map van de Chroma-server (chroma run --path MAP) de mappen die bij geen collectie meer "
+        "horen, en verwijdert ze met --yes. Bij voorkeur terwijl de server stilstaat.",
+    )
+    c.add_argument("path", type=Path, help="De map van de Chroma-server (--path van chroma run).")
+    c.add_argument("--yes", action="store_true", help="Verwijder ze echt (zonder --yes: alleen tonen).")
+    c.set_defaults(handler=cmd_clean_index)
 
 
 class DeferredEmbedder:
@@ -142,6 +154,29 @@ def cmd_status(args, settings) -> int:
         return 0
     finally:
         index.close()
+
+
+def cmd_clean_index(args, settings) -> int:
+    """List (or with --yes remove) segment folders of a Chroma server that no collection uses."""
+    from ingest.housekeeping import orphan_segments, remove
+
+    orphans = orphan_segments(args.path)
+    total = sum(o.bytes for o in orphans)
+    if not orphans:
+        print(f"Niets op te ruimen in {args.path}.")
+        return 0
+    print(f"{_plural(len(orphans), 'map hoort', 'mappen horen')} bij geen collectie meer ({_mb(total)}):")
+    for orphan in orphans:
+        print(f"  - {orphan.path.name} ({_mb(orphan.bytes)})")
+    if not args.yes:
+        print(f"Verwijder ze met: dossier clean-index {args.path} --yes")
+        return 0
+    print(f"Verwijderd; {_mb(remove(orphans))} vrijgemaakt.")
+    return 0
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,12 +47,35 @@ uitzendkrachten doorgeven aan één vast contactpunt bij de gemeente.
 @dataclass
 class ChromaServer:
     url: str
+    port: int
     path: Path
-    proc: subprocess.Popen
+    log: Path
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start `chroma run` and wait (bounded) for its heartbeat."""
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [
+                    str(BIN / "chroma"),
+                    "run",
+                    "--path",
+                    str(self.path),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        wait_for_heartbeat(self.url, self.proc, self.log)
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL), waiting a bounded time."""
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=15)
@@ -84,19 +107,12 @@ def wait_for_heartbeat(url: str, proc: subprocess.Popen, log: Path, timeout: flo
 @pytest.fixture
 def chroma_server(tmp_path, monkeypatch):
     """A `chroma run` on 127.0.0.1 with its data under tmp_path; DOSSIER_CHROMA_URL points at it."""
-    path, log = tmp_path / "chroma-server", tmp_path / "chroma-server.log"
     port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    running = ChromaServer(f"http://127.0.0.1:{port}", path, proc)
+    running = ChromaServer(
+        f"http://127.0.0.1:{port}", port, tmp_path / "chroma-server", tmp_path / "chroma.log"
+    )
     try:
-        wait_for_heartbeat(running.url, proc, log)
+        running.start()
         monkeypatch.setenv("DOSSIER_CHROMA_URL", running.url)
         yield running
     finally:
@@ -316,6 +332,39 @@ def test_empty_server_and_stopped_server_give_dutch_messages(chroma_server, corp
         Index.open(Settings())
     with pytest.raises(IndexUnavailable):
         ingest_corpus(Settings(), HashEmbedder())
+    # Back again (same folder, same port): the running reader answers without being reopened.
+    chroma_server.start()
+    assert index.is_current()
+    assert index.dense_search(HashEmbedder().embed_query("uitbuiting"), 3)
+    index.close()
+
+
+@pytest.mark.integration
+def test_clean_index_removes_the_folders_chroma_leaves_behind(chroma_server, corpus, capsys):
+    from ingest import cli
+    from ingest.housekeeping import orphan_segments
+
+    for _ in range(3):
+        ingest_corpus(Settings(), HashEmbedder(), rebuild=True)
+    before = answers(Index.open(Settings()))
+    chroma_server.stop()
+    orphans = orphan_segments(chroma_server.path)
+    assert orphans and all(o.bytes > 0 for o in orphans)  # chromadb#5520: deleted collections' folders
+    assert cli.cmd_clean_index(argparse.Namespace(path=chroma_server.path, yes=False), Settings()) == 0
+    assert "--yes" in capsys.readouterr().out and all(o.path.exists() for o in orphans)
+    assert cli.cmd_clean_index(argparse.Namespace(path=chroma_server.path, yes=True), Settings()) == 0
+    assert not any(o.path.exists() for o in orphans) and orphan_segments(chroma_server.path) == []
+    chroma_server.start()
+    assert answers(Index.open(Settings())) == before
+    (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
+    assert ingest_corpus(Settings(), HashEmbedder()).embedded > 0
+
+
+def test_clean_index_refuses_a_folder_that_is_not_chromas(tmp_path):
+    from ingest.housekeeping import orphan_segments
+
+    with pytest.raises(SettingsError, match="chroma run --path"):
+        orphan_segments(tmp_path)
 
 
 # ---------------------------------------------------------------- the whole way, real model
