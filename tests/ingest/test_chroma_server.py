@@ -298,6 +298,56 @@ def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
         thief.close()
 
 
+KILLED_INGEST = """
+import sys, time
+from ingest.embed import HashEmbedder
+from ingest.settings import Settings
+from ingest.store import ingest_corpus
+
+class Slow(HashEmbedder):
+    def embed_documents(self, texts):
+        print("embedding", flush=True)
+        time.sleep(0.5)
+        return super().embed_documents(texts)
+
+ingest_corpus(Settings(), Slow(), rebuild=True)
+"""
+
+
+@pytest.mark.integration
+def test_a_killed_ingest_leaves_the_index_whole_and_its_lock_is_taken_over_later(
+    chroma_server, corpus, tmp_path, monkeypatch
+):
+    first = ingest_corpus(Settings(), HashEmbedder())
+    before = answers(Index.open(Settings()))
+    env = {
+        **os.environ,
+        "DOSSIER_DATA_DIR": str(tmp_path / "andere-machine"),
+        "DOSSIER_EMBED_BATCH_SIZE": "4",
+    }
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_INGEST], env=env, cwd=REPO, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == b"embedding"  # lock taken, collection being filled
+        proc.kill()
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    index = Index.open(Settings())
+    assert index.generation == first.generation and answers(index) == before
+    assert len(collections(chroma_server.url) - {server.META, server.LOCK}) == 2  # the half-built one
+    with pytest.raises(IngestBusy, match="vanzelf overgenomen"):
+        ingest_corpus(Settings(), HashEmbedder())
+    monkeypatch.setattr(server, "STALE_SECONDS", 1.0)  # instead of waiting two minutes
+    time.sleep(2.1)
+    report = ingest_corpus(Settings(), HashEmbedder(), rebuild=True)
+    assert collections(chroma_server.url) == {
+        server.META,
+        collection_name(first.generation),
+        collection_name(report.generation),
+    }
+    assert not index.is_current() and len(Index.open(Settings()).chunks) == first.chunks
+
+
 @pytest.mark.integration
 def test_damaged_server_index_says_how_to_rebuild_and_ingest_repairs_it(chroma_server, corpus):
     first = ingest_corpus(Settings(), HashEmbedder())
