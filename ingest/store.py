@@ -185,7 +185,7 @@ class Index:
                 lexical = LexicalIndex.from_texts(c.index_text for c in chunks)
                 return cls(settings, generation, manifest, chunks, lexical, client, collection, pointer)
             raise IndexCorrupt(
-                f"De index veranderde steeds tijdens het openen; probeer het opnieuw. {REBUILD_HINT}"
+                "De index op de Chroma-server veranderde steeds tijdens het openen; probeer het opnieuw."
             )
         except BaseException:
             client.close()
