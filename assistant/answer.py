@@ -183,7 +183,7 @@ def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], id
         if ctx_core:
             score += 0.4 * _match(s.stems, ctx_core, ctx_alts, idf, default)
         if extra:
-            score += 0.3 * _match(s.stems, extra, {}, idf, default)
+            score += 0.5 * _match(s.stems, extra, {}, idf, default)
         score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
         score += 0.5 if s.entity else 0.0
         if definition and answertype.defines(s.text, tokenize, defining):
