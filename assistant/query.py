@@ -43,6 +43,7 @@ _QUESTION_WORDS = words(
     staat staan
 """
 )
+_MAX_PREVIOUS = 500  # characters of the previous question used for a follow-up
 _FOLLOWUP_START = re.compile(
     r"^(en|maar|of|ook|plus|en wat|wat als|hoe zit het|and|but|also|what about|how about|and what|what if)\b"
 )
@@ -53,6 +54,18 @@ _PRONOUN_START = re.compile(
 
 def clean_question(text: str, max_chars: int) -> str:
     """The question without control characters or broken surrogates; QuestionError when empty or too long."""
+    text = sanitize(text)
+    if not text:
+        raise QuestionError("Typ een vraag over het dossier, bijvoorbeeld: Wat is mensenhandel?")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"De vraag is te lang ({len(text)} tekens); de grens is {max_chars} tekens. Maak de vraag korter."
+        )
+    return text
+
+
+def sanitize(text) -> str:
+    """Text without broken surrogates or control characters, whitespace collapsed; never raises."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     # Lone surrogates (from broken clients) cannot be encoded; drop them rather than fail later.
@@ -67,14 +80,7 @@ def clean_question(text: str, max_chars: int) -> str:
             continue
         else:
             out.append(c)
-    text = re.sub(r"\s+", " ", "".join(out)).strip()
-    if not text:
-        raise QuestionError("Typ een vraag over het dossier, bijvoorbeeld: Wat is mensenhandel?")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"De vraag is te lang ({len(text)} tekens); de grens is {max_chars} tekens. Maak de vraag korter."
-        )
-    return text
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 @lru_cache(maxsize=4)
@@ -196,12 +202,15 @@ def previous_user_question(history: list | None) -> str | None:
         content = msg.get("content")
         if isinstance(content, list):
             content = " ".join(
-                p.get("text", "") if isinstance(p, dict) else str(p)
+                str(p.get("text") or "") if isinstance(p, dict) else str(p)
                 for p in content
                 if isinstance(p, dict | str)
             )
-        if isinstance(content, str) and content.strip():
-            return content.strip()
+        if isinstance(content, str):
+            # History comes from the client: clean it like a question, and keep only its end.
+            text = sanitize(content)[-_MAX_PREVIOUS:]
+            if text:
+                return text
     return None
 
 

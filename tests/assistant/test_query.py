@@ -163,3 +163,20 @@ def test_history_with_content_parts():
     history = [{"role": "user", "content": [{"type": "text", "text": "Wat is opvang?"}]}]
     assert previous_user_question(history) == "Wat is opvang?"
     assert previous_user_question([{"role": "assistant", "content": "x"}]) is None
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        [{"role": "user", "content": "Waar meld ik \ud800 uitbuiting?\x00"}],
+        [{"role": "user", "content": [{"type": "text", "text": 5}]}],
+        [{"role": "user", "content": None}, {"role": "user", "content": 7}],
+        [{"role": "user", "content": "arbeidsuitbuiting " * 5000}],
+        ["not a message", {"content": "geen rol"}],
+    ],
+)
+def test_history_from_the_client_is_cleaned(vocab, history):
+    q = prepare("en bij criminele uitbuiting?", vocab, history)
+    if q.previous is not None:
+        q.search_text.encode("utf-8")  # no lone surrogates reach the embedder
+        assert len(q.previous) <= 500 and "\x00" not in q.previous
