@@ -43,7 +43,9 @@ class HashEmbedder:
         v = np.zeros(self.dim, dtype=np.float32)
         for word in text.lower().split():
             for i in range(max(1, len(word) - 2)):
-                digest = hashlib.blake2b(word[i : i + 3].encode(), digest_size=4).digest()
+                # surrogatepass: a lone surrogate ("\ud800") from a broken client must not crash the fake
+                gram = word[i : i + 3].encode("utf-8", "surrogatepass")
+                digest = hashlib.blake2b(gram, digest_size=4).digest()
                 h = int.from_bytes(digest, "little")
                 v[h % self.dim] += 1.0 if h & 1 << 31 else -1.0
         n = np.linalg.norm(v)

@@ -269,3 +269,12 @@ def test_numpy_query_path_gives_sentence_transformers_vectors():
     assert float(q @ b[0]) >= 0.9999
     # The long texts really were truncated: a different tail past 256 tokens changes nothing.
     assert float(fast.embed_query(TEXTS[17] + " extra staart") @ a[17]) >= 0.99999
+
+
+def test_hash_embedder_takes_lone_surrogates():
+    """Text cleaned from a broken client can still hold a lone surrogate; embedding must not crash."""
+    emb = HashEmbedder(dim=32)
+    vecs = emb.embed_documents(["mensen\ud800handel", "mensenhandel"])
+    assert vecs.shape == (2, 32)
+    assert abs(float(np.linalg.norm(vecs[0])) - 1.0) < 1e-5
+    assert emb.embed_query("\udfff?").shape == (32,)
