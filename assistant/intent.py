@@ -99,6 +99,18 @@ _STRONG = {
     ],
     "whom-to-call": [
         r"\bwie (bel|bellen)\b",
+        # infinitives, also the ones join_particles makes from "wie schakel ik in", "neem ik contact op"
+        rf"\b(wie|welke (\w+ )?(organisatie|instantie|hulpverlener|partij)\w*)\b{_W}{{0,40}}\b(opbellen|"
+        r"inschakelen|inlichten|inseinen|informeren|tippen|alarmeren|contact opnemen|aanspreken|"
+        r"bijschakelen|aanhaken|oppakken|overdragen|doorverwijzen|waarschuwen)\b",
+        rf"\bwie {_CAN} {_IT}\b{_W}{{0,20}}\b(oppakken|overnemen|opvolgen|aanpakken|behandelen)\b",
+        rf"\b(waar|naar wie|bij wie)\b{_W}{{0,40}}\b(naartoe|heen|door) (sturen|verwijzen|brengen|"
+        r"sturen|doorsturen)\b",
+        rf"\b(waar|naar wie)\b{_W}{{0,40}}\b(doorsturen|doorverwijzen|verwijzen|heensturen)\b",
+        rf"\bmet wie\b{_W}{{0,40}}\bcontact\b",
+        r"\bwho (do|should|can|could|must) (i|we)\b[^?.!;]{0,30}\b(call|contact|phone|ring|alert|inform|"
+        r"notify|involve|refer \w+ to|turn to)\b",
+        r"\bwhere (do|should|can|could|must) (i|we) (send|refer|take) (him|her|them)\b",
         rf"\bwie\b{_W}{{0,30}}\b(bellen|inschakelen|benaderen|waarschuwen)\b",
         rf"\bwie (kan|kunnen) (hem|haar|hen|ze|die|dit \w+|deze \w+)\b{_W}{{0,20}}"
         r"\b(helpen|opvangen|ondersteunen)\b",
@@ -123,6 +135,13 @@ _STRONG = {
         r"\b(ik|we|wij) (heb|hebben|kreeg|kregen|krijg|krijgen) (een|het) (signaal|melding|tip|vermoeden)\b",
         r"\bi (suspect|doubt|am worried|'m worried|am not sure|have a (gut )?feeling|fear)\b",
         r"\bgut feeling\b",
+        # "ik weet niet (zeker) of dit mensenhandel is", "I'm not sure whether ..."
+        r"\b(ik|we|wij) (weet|weten) (het |echt |eigenlijk |nog )?niet (zo )?(zeker |goed )?"
+        r"(of|wat (ik|we|wij)|hoe (ik|we|wij)|wat hiervan|wat (ik|we|wij) hiervan)\b",
+        r"\bik ben (er )?(niet|nog niet) (zeker|zo zeker|overtuigd)\b",
+        r"\b(i'm|i am|we're|we are) (not|un)(sure| sure| certain|certain)\b",
+        r"\bi (don't|do not) know (whether|if|what to)\b",
+        r"\bnot sure (whether|if)\b",
     ],
     "is-this": [
         rf"\bis (dit|dat|hier|er hier|daar|het hier|dit dan)\b{_W}{{0,25}}"
@@ -136,13 +155,31 @@ _STRONG = {
 _PEOPLE = (
     r"(client\w*|klant\w*|buurvrouw|buurman|buren|collega\w*|\w*werker|\w*eigenaar|werkgever|jongen|meisje|"
     r"vrouw|man|moeder|vader|leerling|bewoner\w*|huurder|inwoner\w*|medewerker\w*|sekswerker\w*|"
-    r"arbeidsmigrant\w*|ouder\w*|kind|minderjarige|jongere\w*|melder)"
+    r"arbeidsmigrant\w*|ouder\w*|kind|kinderen|minderjarige|jongere\w*|melder|vriend|vriendin|zoon|dochter|"
+    r"neef|nicht|broer|zus|meisjes|jongens|vrouwen|mannen|werknemer\w*|scholier\w*|student\w*|"
+    r"patient\w*|bezoeker\w*|statushouder\w*|vluchteling\w*|asielzoeker\w*|buur\w*|"
+    r"schoonma\w*|kapper\w*|bezorger\w*|cliente|meid|au-?pair\w*|puber\w*|tiener\w*|iemand)"
 )
 _TELLS = r"(vertelt|vertelde|belt|belde|meldt|meldde|zegt|zei|vroeg|vraagt)"
 _WEAK = {
+    # asking for advice without saying about what: a situation only together with another weak cue
+    "advice-request": [
+        r"\bwat (raad|raadt|adviseer|adviseert) (je|jij|u|jullie)( mij| me| ons)? aan\b",
+        r"\bhoe (nu |dan |moet ik |moeten we |gaan we |ga ik )?verder\b",
+        r"\bwat is (nu |hier |dan |het meest )?(verstandig|handig|wijs|slim)\b",
+        r"\badvies\s*\??\s*$",
+        r"\b(graag|wil|zou graag) (je |jouw |uw )?advies\b",
+        r"\b(tips|suggesties)\s*\?\s*$",
+        r"\bwhat (do|would) you (recommend|advise|suggest)\b",
+        r"\b(any )?advice\s*\??\s*$",
+        r"\bhow (to )?(proceed|go on|move forward)\b",
+        r"\bwhat now\b",
+    ],
     "narrative": [
         rf"\b(een|mijn|onze|ons|de|die|deze) (\w+ )?{_PEOPLE}\b{_W}{{0,80}}\b({_TELLS[1:-1]}|komt|kwam|lijkt|"
-        r"leek|werkt|werkte|woont|leent|wil|durft|heeft moeten|zag|ziet|zien|hoort|hoorde)\b",
+        r"leek|werkt|werkte|woont|leent|wil|durft|heeft moeten|zag|ziet|zien|hoort|hoorde|laat|liet|krijgt|"
+        r"kreeg|mag|mocht|moet|moest|slaapt|sliep|verdient|gaat|ging|wordt|werd|verzuimt|spijbelt|"
+        r"draagt|verblijft|verblijven|wonen|werken|worden|gaan|komen|lijken|mogen|moeten)\b",
         rf"\b(een|mijn|onze|ons|de|die|deze) ([\w-]+ ){{1,2}}{_TELLS}\b",
         r"\b(bij|tijdens|na) (een|de|het|onze|ons) (\w+)?(controle|huisbezoek|bezoek|inspectie|gesprek|"
         r"intake|keukentafelgesprek|spreekuur|afspraak)\b",
@@ -171,6 +208,39 @@ _WEAK = {
     ],
 }
 
+# Dutch separable verbs put their particle at the end of the clause: "wie schakel ik in?", "met wie neem
+# ik contact op?". Before matching, each such clause gets the joined infinitive appended ("inschakelen",
+# "contact opnemen"), so the action cues only need the infinitive. Stems map to their infinitive because
+# Dutch spelling doubles or undoubles letters (bel → bellen, neem → nemen).
+_PAIRS = """
+    schakel:schakelen bel:bellen neem:nemen licht:lichten sein:seinen stuur:sturen pak:pakken
+    roep:roepen zet:zetten geef:geven draag:dragen vang:vangen kaart:kaarten sluit:sluiten zoek:zoeken
+    schuif:schuiven verwijs:verwijzen breng:brengen stap:stappen trek:trekken help:helpen
+    klop:kloppen lever:leveren
+"""
+_STEMS = dict(pair.split(":") for pair in _PAIRS.split())
+_PARTICLES = "in|op|aan|door|mee|uit|af|over|naartoe|heen|toe|terug|bij|verder"
+_SEPARABLE = re.compile(
+    rf"\b({'|'.join(_STEMS)})(t|\w?en)?\b([^?.!;,]{{0,50}}?)\b({_PARTICLES})"
+    r"(?=\s*(?:[?.!;,]|$)|\s+(?:bij|als|voor|wanneer|zodra|met|tijdens|na|of)\b)"
+)
+
+
+def join_particles(q: str) -> str:
+    """Add the infinitive after each split particle verb ('wie schakel ik in?' → '... in inschakelen?')."""
+
+    def add(m: re.Match) -> str:
+        verb, particle = _STEMS[m.group(1)], m.group(4)
+        extra = [f"{particle}{verb}"]
+        if particle in ("naartoe", "heen", "door", "verder"):
+            extra.append(f"{particle} {verb}")
+        if "contact" in m.group(3):
+            extra.append(f"contact {particle}{verb}")
+        return m.group(0) + " " + " ".join(extra)
+
+    return _SEPARABLE.sub(add, q)
+
+
 _COMPILED = {
     kind: {fam: [re.compile(p) for p in pats] for fam, pats in fams.items()}
     for kind, fams in (("strong", _STRONG), ("weak", _WEAK))
@@ -188,7 +258,7 @@ class Situational:
 
 def classify_situational(question: str) -> Situational:
     """Strong cue → situational; otherwise two different weak cue families → situational."""
-    q = fold(question)
+    q = join_particles(fold(question))
     strong = tuple(f for f, pats in _COMPILED["strong"].items() if any(p.search(q) for p in pats))
     weak = tuple(f for f, pats in _COMPILED["weak"].items() if any(p.search(q) for p in pats))
     return Situational(bool(strong) or len(weak) >= 2, strong, weak)

@@ -108,3 +108,80 @@ def test_accents_and_case_do_not_matter():
 )
 def test_language(question, lang):
     assert detect_lang(question) == lang
+
+
+# Written for the held-out failure classes: doubt phrased as "not knowing", split Dutch particle verbs,
+# and a concrete situation followed by a bare request for advice.
+MORE_SITUATIONAL = [
+    "Ik weet niet of wat ik zag bij die autowasserette uitbuiting is.",
+    "Ik weet eigenlijk niet zeker of het klopt wat die vrouw vertelt.",
+    "We weten niet goed wat we hiervan moeten denken.",
+    "Ik ben er niet zeker van, maar de jongens in dat busje lijken geen loon te krijgen.",
+    "I'm not sure whether the girl at the nail bar is working voluntarily.",
+    "I am unsure if my tenant is being exploited.",
+    "I don't know whether this counts as trafficking.",
+    "Wie schakel ik in?",
+    "Wie schakelen we in bij een meisje dat niet naar huis durft?",
+    "Wie bel ik op als een cliënt 's nachts op straat staat?",
+    "Met wie neem ik contact op?",
+    "Wie moeten we inlichten?",
+    "Wie kan ik hierover inseinen?",
+    "Een man slaapt al weken in de kantine van zijn werk. Waar kan ik hem naartoe sturen?",
+    "Wie kan dit oppakken?",
+    "Welke instantie pakt dit op?",
+    "Wie moet ik waarschuwen?",
+    "Who do I need to inform?",
+    "Where should I refer her to?",
+    "Mijn cliënte werkt zeven dagen per week in een restaurant voor een paar tientjes. Wat raad je aan?",
+    "Een scholier wordt na schooltijd door oudere mannen opgehaald. Hoe nu verder?",
+    "De buurman laat elke week andere vrouwen in zijn pand overnachten. Wat is verstandig?",
+    "Een jongere krijgt steeds nieuwe kleding van een onbekende. Advies?",
+    "My client's employer keeps her passport. Any advice?",
+    "Een au-pair mag het huis niet uit en krijgt geen zakgeld. Hoe verder?",
+]
+
+MORE_LOOKUPS = [
+    "Hoe neem ik deel aan de e-learning?",
+    "Wat is het advies van de Nationaal Rapporteur over de aanpak?",
+    "Welke tips geeft het dossier voor een bewustwordingssessie?",
+    "Wie is verantwoordelijk voor de regionale aanpak?",
+    "Wat is de taak van de zorgcoördinator?",
+    "Hoe lang duurt de crisisopvang?",
+    "What does the dossier say about minors?",
+    "Welke organisaties zitten aan de regionale tafel?",
+    "Wat doet het Expertisecentrum bij een melding?",
+    "Is arbeidsuitbuiting strafbaar?",
+]
+
+
+@pytest.mark.parametrize("question", MORE_SITUATIONAL)
+def test_not_knowing_split_verbs_and_bare_advice_requests_are_situational(question):
+    verdict = classify_situational(question)
+    assert verdict.situational, verdict
+
+
+@pytest.mark.parametrize("question", MORE_LOOKUPS)
+def test_more_lookups_stay_lookups(question):
+    verdict = classify_situational(question)
+    assert not verdict.situational, verdict
+
+
+@pytest.mark.parametrize(
+    "question,infinitive",
+    [
+        ("wie schakel ik in?", "inschakelen"),
+        ("wie bellen we op?", "opbellen"),
+        ("met wie neem ik contact op?", "contact opnemen"),
+        ("wie pakt dit op?", "oppakken"),
+        ("waar stuur ik hem naartoe?", "naartoe sturen"),
+    ],
+)
+def test_split_particle_verbs_get_their_infinitive(question, infinitive):
+    from assistant.intent import join_particles
+
+    assert infinitive in join_particles(question)
+
+
+def test_an_advice_request_alone_is_not_a_situation():
+    verdict = classify_situational("Wat is verstandig?")
+    assert verdict.weak == ("advice-request",) and not verdict.situational
