@@ -74,7 +74,8 @@ class GenerationPointer:
     def read(self) -> str | None:
         """The current generation id, or None when no ingest has finished yet."""
         try:
-            value = self.path.read_text(encoding="utf-8").strip()
+            # errors="replace": a damaged pointer names a generation that is not there (IndexCorrupt).
+            value = self.path.read_text(encoding="utf-8", errors="replace").strip()
         except FileNotFoundError:
             return None
         return value or None

@@ -129,7 +129,11 @@ class Index:
             error.detail = what  # for an ingest's `rebuilt_because`
             return error
 
-        if not gen_dir.is_dir():
+        try:
+            found = gen_dir.is_dir()
+        except OSError:  # a damaged pointer can name a path the system refuses (name too long)
+            found = False
+        if not found:
             raise corrupt("de map van de huidige generatie ontbreekt")
         try:
             manifest = read_manifest(gen_dir)
@@ -142,7 +146,7 @@ class Index:
             raise corrupt(f"{len(chunks)} passages, het manifest noemt er {manifest.get('chunks')}")
         try:
             lexical = LexicalIndex.load(gen_dir / LEXICAL)
-        except (OSError, ValueError, KeyError) as err:
+        except (OSError, ValueError, KeyError, EOFError) as err:  # numpy: EOFError for an emptied file
             raise corrupt("lexicale index onleesbaar", err) from err
         if lexical.size != len(chunks):
             raise corrupt(f"lexicale index heeft {lexical.size} passages, verwacht {len(chunks)}")
