@@ -27,6 +27,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 import threading
@@ -84,10 +85,23 @@ def display_url(url: str) -> str:
 
 
 def unavailable(url: str, err: BaseException) -> IndexUnavailable:
-    """The Dutch message for a server that does not answer."""
+    """The Dutch message for a server that does not answer, with the likely fix."""
+    # chromadb wraps every failed first contact in one ValueError; the real reason is its context.
+    cause = err.__context__ if isinstance(err, ValueError) and err.__context__ is not None else err
+    reason = " ".join(re.sub(r"<[^>]*>", " ", str(cause)).split())[:200]  # a proxy's 401 is an HTML page
+    if "401" in reason or "Authorization Required" in reason:
+        fix = "De server weigert de toegang: controleer gebruiker en wachtwoord in DOSSIER_CHROMA_URL."
+    elif "CERTIFICATE_VERIFY_FAILED" in reason:
+        fix = (
+            "Het TLS-certificaat van de server wordt niet vertrouwd: wijs het CA-certificaat aan met "
+            "SSL_CERT_FILE=/pad/naar/ca.pem."
+        )
+    else:
+        fix = (
+            "Start die (chroma run --path MAP --host 127.0.0.1 --port POORT) of zet DOSSIER_CHROMA_URL goed."
+        )
     return IndexUnavailable(
-        f"De Chroma-server op {display_url(url)} is niet bereikbaar ({type(err).__name__}: {err}). "
-        "Start die (chroma run --path MAP --host 127.0.0.1 --port POORT) of zet DOSSIER_CHROMA_URL goed."
+        f"De Chroma-server op {display_url(url)} is niet bereikbaar ({type(cause).__name__}: {reason}). {fix}"
     )
 
 

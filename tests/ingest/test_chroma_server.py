@@ -511,3 +511,24 @@ def test_no_server_listening_is_index_unavailable(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(IndexUnavailable, match=f"De Chroma-server op {url} is niet bereikbaar"):
         Index.open(Settings(chroma_url=url))
+
+
+def _wrapped(reason: Exception) -> ValueError:
+    """What chromadb raises on a failed first contact: one ValueError, the real reason as its context."""
+    err = ValueError("Could not connect to a Chroma server. Are you sure it is running?")
+    err.__context__ = reason
+    return err
+
+
+@pytest.mark.parametrize(
+    ("reason", "fix"),
+    [
+        (ConnectionError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "SSL_CERT_FILE="),
+        (Exception("<html><title>401 Authorization Required</title></html>"), "gebruiker en wachtwoord"),
+        (ConnectionError("[Errno 111] Connection refused"), "Start die (chroma run"),
+    ],
+)
+def test_unreachable_server_message_names_the_likely_fix(reason, fix):
+    message = str(server.unavailable("https://dossier:geheim@index.intern:8443", _wrapped(reason)))
+    assert fix in message and "geheim" not in message and "<html>" not in message
+    assert message.startswith("De Chroma-server op https://dossier:***@index.intern:8443 is niet bereikbaar")
