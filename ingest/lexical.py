@@ -7,6 +7,7 @@ used at ingest and at query time.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import unicodedata
@@ -104,6 +105,9 @@ class LexicalIndex:
             return cls(empty, empty.astype(np.int32), np.zeros(1, np.int64), {}, {}, 0)
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; a page process building this at every reopen
+        # (Chroma server mode) would log a line each time.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         bm25 = bm25s.BM25(method="lucene")  # lucene: no non-occurrence term, so a score is one column sum
         bm25.index(documents, show_progress=False)
         s = bm25.scores
