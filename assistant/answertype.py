@@ -14,6 +14,7 @@ from assistant.intent import fold, words
 
 NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency", "duration", "year", "when"
 PHONE, EMAIL, ADDRESS, URL, PERSON, WHO = "phone", "email", "address", "url", "person", "who"
+LAW = "law"  # a legal article or law citation ("welk artikel van het Wetboek van Strafrecht")
 DATE = "date"  # a particular day ("wanneer is de volgende bijeenkomst?")
 
 # Roles held by one person: "wie is de <role>?" asks for a name, not for an organisation.
@@ -40,7 +41,10 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\bhoeveel (kost|kosten|betaal)|\bwat (kost|kosten)\b|\bhow much (does|do|is|are)\b.*\bcost|"
             r"\bprijs\b|\bprice\b|\bkosten\b(?! van)|^kost\b|\bkost\b.*\bgeld\b|\bgratis\b|\bkosteloos\b|"
             r"\b(moet|moeten) (ik|we|wij|je|hij|zij|ze) (\w+ )?betalen\b|\bfree of charge\b|"
-            r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b"
+            r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b|"
+            # an amount of money: budgets and subsidies are answered with euros or not at all
+            r"\b(budget|budgetten|begroting|subsidiebedrag|bedrag|funding|grant amount)\b|"
+            r"\bhoeveel (geld|subsidie)\b|\bhow much (money|funding)\b"
         ),
     ),
     (
@@ -48,6 +52,15 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|"
             r"(?<!phone )(?<!telephone )\bnumber of\b"
+        ),
+    ),
+    (
+        LAW,
+        re.compile(
+            r"\b(welk|welke|which|what) (wets?)?(artikel|artikelen|article|articles|wetsbepaling\w*|"
+            r"bepaling\w*|section|provision)\b|\bwetsartikel\w*\b|\bart(ikel)?\.? ?\d+\w*\b|"
+            r"\b(onder|in|volgens) welke (wet|wetten|regelgeving|wetsbepaling)\b|\bwetboek\b|"
+            r"\b(which|what|under which) (law|act|statute)\b|\b\d+[a-z]? (sr|sv|wvsr)\b|\bstrafrecht\b"
         ),
     ),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),
@@ -165,6 +178,9 @@ _NAME_WORD = re.compile(r"[\w&'’-]+|[^\w\s]")
 _LEGAL = words("wet regeling besluit verordening richtlijn convenant protocol")
 
 
+_LAW_WORD = re.compile(r"\w{3,}wet(ten)?|wetboek\w*")
+
+
 def named_phrases(question: str, stopwords) -> list[str]:
     """Names of two or more words the question uses, not at the start of a sentence.
 
@@ -179,14 +195,24 @@ def named_phrases(question: str, stopwords) -> list[str]:
         if sentence_start or not (w[:1].isupper() and w.isalpha() and not w.isupper()):
             i += 1
             continue
-        legal = fold(w) in _LEGAL
+        legal = fold(w) in _LEGAL or fold(w).startswith("wetboek")
         j = i + 1
-        while j < len(toks) and j - i < 4 and toks[j][:1].isalnum() and fold(toks[j]) not in stopwords:
-            if not (legal or toks[j][:1].isupper()):
+        while j < len(toks) and j - i < 4 and toks[j][:1].isalnum():
+            # "Wetboek van Strafrecht": a legal title runs on over "van" to a capitalised word
+            # ("Jan de Vries" likewise: a name runs on over "de" to a capitalised word)
+            tussen = fold(toks[j]) in _TUSSEN and j + 1 < len(toks) and toks[j + 1][:1].isupper()
+            if fold(toks[j]) in stopwords and not tussen:
                 break
+            if not (legal or tussen or toks[j][:1].isupper()):
+                break
+            if tussen:
+                legal = False  # "Wetboek van Strafrecht" ends with its capitalised word
             j += 1
         if j - i >= 2:
             out.append(" ".join(toks[i:j]))
+        elif _LAW_WORD.fullmatch(fold(w)):
+            # one-word law names ("Vreemdelingenwet", "Participatiewet") are names too
+            out.append(w)
         i = max(j, i + 1)
     return out
 
@@ -217,6 +243,10 @@ _FREQ_RE = re.compile(
 _DURATION_RE = re.compile(
     rf"\b(\d+|{_NUM_WORDS}|een|enkele|paar)\s+(minuut|minuten|uur|uren|dag|dagen|week|weken|maand|maanden|jaar|"
     r"jaren|minutes|hours|days|weeks|months|years)\b|\b\d+\s?(min|u)\b|\bhalve? (dag|uur)\b"
+)
+# "artikel 273f", "art. 6:1", "273f Sr", "Wetboek van Strafrecht": a citation, not just the word "wet"
+_LAW_RE = re.compile(
+    r"\b(artikel|art\.?) ?\d+[a-z]?\b|\b\d+[a-z]? (sr|sv|wvsr)\b|\bwetboek van\b|\bstb\. ?\d+"
 )
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -334,6 +364,8 @@ def has_entity(
                 if not stems or w in _BREAKERS:
                     break
         return False
+    if kind == LAW:
+        return bool(_LAW_RE.search(f))
     if kind == PRICE:
         return bool(_PRICE_RE.search(f))
     if kind == FREQUENCY:

@@ -135,6 +135,11 @@ def test_english_situation_gets_the_card_in_english(assistant):
         ("Hoeveel slachtoffers zijn er in de crisisopvang geweest?", "aantal"),
         ("Wat is de naam van de officier van justitie?", "naam"),
         ("Hoe vraag je een B8-verblijfsvergunning aan?", "B8"),
+        # a law the dossier never names, or a legal article it never cites: no invented law
+        ("Welk artikel van het Wetboek van Strafrecht gaat over uitbuiting?", "wetsartikel"),
+        ("Wat zegt de Arbeidsomstandighedenwet over de meldcode?", "Arbeidsomstandighedenwet"),
+        ("Onder welk wetsartikel valt de crisisopvang?", "wetsartikel"),
+        ("Wie is Karel van Dongen?", "noemt"),
     ],
 )
 def test_out_of_scope_says_so_and_points_onwards(assistant, question, why):

@@ -136,3 +136,47 @@ def test_named_phrases(question, names):
     from ingest.lexical import DUTCH_STOPWORDS
 
     assert at.named_phrases(question, DUTCH_STOPWORDS) == names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welk artikel stelt arbeidsuitbuiting strafbaar?",
+        "Onder welk wetsartikel vallen loverboys?",
+        "Wat zegt art. 250a over mensenhandel?",
+        "Is 197a Sr hier van toepassing?",
+        "Which article of the code makes forced labour a crime?",
+        "Onder welke wet valt mensensmokkel?",
+    ],
+)
+def test_questions_for_a_legal_article_want_a_citation(question):
+    assert at.LAW in at.answer_types(question)
+
+
+def test_a_law_citation_is_an_article_number_not_the_word_wet():
+    def has(s):
+        return at.has_entity(at.LAW, s, lower_words=set(), query="", noun_stems=set(), stem=lambda w: [w])
+
+    assert has("Dat staat in artikel 273f van het Wetboek van Strafrecht.")
+    assert has("Zie art. 6 van de regeling.")
+    assert not has("Gemeenten hebben een wettelijke taak in de opvang.")
+
+
+@pytest.mark.parametrize(
+    "question,names",
+    [
+        ("Wat regelt de Arbeidsomstandighedenwet hierover?", ["Arbeidsomstandighedenwet"]),
+        ("Welk artikel uit het Wetboek van Strafvordering geldt?", ["Wetboek van Strafvordering"]),
+        ("Heeft Piet van Dam de training gegeven?", ["Piet van Dam"]),
+        ("Wat doet het Bureau van de politie?", []),
+    ],
+)
+def test_one_word_laws_multi_word_law_titles_and_names_with_tussenvoegsel(question, names):
+    from ingest.lexical import DUTCH_STOPWORDS
+
+    assert at.named_phrases(question, DUTCH_STOPWORDS) == names
+
+
+def test_a_budget_question_wants_an_amount():
+    assert at.PRICE in at.answer_types("Hoe groot is het budget voor de opvang?")
+    assert at.PRICE in at.answer_types("Hoeveel subsidie is er beschikbaar?")
