@@ -262,6 +262,8 @@ class Assistant:
                 pinned = Hit(chunk=state.meldpunt_chunk, score=0.0)
         # The card already says what the meldpunt passage says; quote what else bears on the situation.
         others = [s for s in sentences if pinned is None or hits[s.hit].chunk.id != pinned.chunk.id]
+        # Quote what to do (report, advice, signals, who helps), not what merely shares a word.
+        others = ans.situational_rescore(text, others)
         # Narratives share few words with the dossier, so quotes are fewer and must score close to the best.
         chosen = ans.select(others, limit=2, ratio=0.85, continues=_continues(hits, state.next_chunk))
         citations, body = ans.compose(

@@ -242,3 +242,40 @@ def test_out_of_scope_decision_combines_the_signals(assistant):
 def test_unknown_law_is_refused_by_name(assistant):
     answer = assistant.ask("Hoe werkt de Wet regulering sekswerk bij arbeidsuitbuiting?")
     assert answer.out_of_scope and "Wet regulering sekswerk" in answer.answer
+
+
+def _sentence(text: str, hit: int = 0):
+    from assistant.answer import Sentence
+    from ingest.lexical import tokenize
+
+    return Sentence(text, hit, 0, set(tokenize(text)), score=1.0)
+
+
+def test_situational_quotes_say_what_to_do_not_what_shares_a_word():
+    from assistant.answer import situational_rescore
+
+    age = _sentence("De minimale leeftijd om in de crisisopvang te verblijven is 18 jaar.")
+    course = _sentence("De e-learning duurt ongeveer een uur.")
+    advice = _sentence("Twijfel je over een signaal? Bel dan het meldpunt voor advies.")
+    kept = situational_rescore(
+        "Een leerling van 14 gaat elk weekend met oudere mannen mee naar feesten. Wat moet ik doen?",
+        [age, course, advice],
+    )
+    assert kept == [advice]
+
+
+def test_shelter_sentences_count_when_someone_has_no_safe_place():
+    from assistant.answer import situational_rescore
+
+    shelter = _sentence("In de crisisopvang vinden slachtoffers direct een veilige plek.")
+    assert situational_rescore("Een vrouw slaapt op straat en durft niet naar huis. Wie bel ik?", [shelter])
+    assert not situational_rescore("Mijn cliënt krijgt geen loon van zijn baas. Wat nu?", [shelter])
+
+
+def test_labour_organisations_count_for_a_work_situation():
+    from assistant.answer import situational_rescore
+
+    nla = _sentence("De Nederlandse Arbeidsinspectie (NLA) onderzoekt arbeidsuitbuiting.")
+    age = _sentence("Jongeren onder de 18 jaar gaan naar een andere opvang.")
+    kept = situational_rescore("Een werknemer van een kwekerij krijgt geen loon. Advies?", [nla, age])
+    assert kept == [nla] and nla.score > 1.0
