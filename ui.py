@@ -119,6 +119,8 @@ def build_page(assistant, settings):
                     f"Probeer het over {math.ceil(wait)} seconden opnieuw.",
                     title="Even wachten",
                 )
+            if settings.log_questions:  # opt-in (DOSSIER_LOG_QUESTIONS); off, question text is never logged
+                guard.log.info("Vraag: %r", text)
             answer = assistant.ask(text, list(conv.history))
         except Exception as err:
             raise fail(err, question) from None
