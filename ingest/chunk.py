@@ -125,6 +125,27 @@ def _size(units: list[_Unit]) -> int:
     return sum(len(u) for u in units) + len(PARAGRAPH_SEP) * max(0, len(units) - 1)
 
 
+# A "sentence" this much longer than a passage is no sentence but a table dump, an OCR run without
+# punctuation or a hostile file: it is cut between words, so that no passage, and no answer quoting
+# it, grows to hundreds of kilobytes. (The dossier's longest sentence is 367 characters.)
+RUN_ON_FACTOR = 4
+
+
+def _bounded(sentences: list[str], max_chars: int) -> list[str]:
+    """The sentences, with any longer than RUN_ON_FACTOR * max_chars cut into max_chars pieces."""
+    out = []
+    for sentence in sentences:
+        run_on = len(sentence) > RUN_ON_FACTOR * max_chars
+        while run_on and len(sentence) > max_chars:
+            cut = sentence.rfind(" ", 0, max_chars + 1)
+            cut = cut if cut > 0 else max_chars
+            out.append(sentence[:cut].rstrip())
+            sentence = sentence[cut:].lstrip()
+        if sentence:
+            out.append(sentence)
+    return out
+
+
 def _units(section: Section, max_chars: int) -> list[_Unit]:
     units: list[_Unit] = []
     for paragraph in section.paragraphs:
@@ -134,7 +155,7 @@ def _units(section: Section, max_chars: int) -> list[_Unit]:
         # Aim for equal pieces, so a long paragraph does not leave a stub of one short sentence.
         target = len(paragraph) / math.ceil(len(paragraph) / max_chars)
         piece = ""
-        for sentence in split_sentences(paragraph):
+        for sentence in _bounded(split_sentences(paragraph), max_chars):
             grown = len(piece) + 1 + len(sentence)
             if piece and (grown > max_chars or abs(grown - target) > abs(len(piece) - target)):
                 units.append(_Unit(piece, False))
