@@ -1,7 +1,8 @@
 """Cut a document into passages along its own structure: load → clean → structure → chunk.
 
 A chunk holds whole paragraphs (list items are paragraphs) of one section, up to `chunk_max_chars`;
-a longer paragraph is split between sentences, and a single sentence longer than the maximum stays whole.
+a longer paragraph is split between sentences, and a single sentence longer than the maximum stays whole
+(up to RUN_ON_FACTOR times the maximum: a longer run-on without punctuation is cut between words).
 A chunk never spans two sections and never cuts a sentence. Chunks shorter than `chunk_min_chars` are
 joined to a neighbour in the same section when that stays within the maximum.
 
