@@ -102,14 +102,14 @@ def test_hostile_passages_are_answered_as_inert_text(good_then_hostile):
         "Hoe lang bewaart het registratiesysteem een signaal?",
         "Mag een afbeelding uit een andere bron laden?",
         "handreiking autolink referentielink",
-        "Wat is woord7?",  # eindeloos.txt: 8,000 words without a full stop
+        "Wat is woord7?",  # eindeloos.txt: 3,000 words without a full stop
     ]:
         answer = assistant.ask(question)
         shown = present.format_answer(answer)
         assert live_markup(shown) == [], question
         assert len(shown) < 20_000, (question, len(shown))  # a run-on "sentence" is not quoted whole
     run_on = [c for c in assistant.index.chunks if c.source == "eindeloos.txt"]
-    assert len(run_on) > 50 and all(len(c.text) <= settings.chunk_max_chars for c in run_on)
+    assert len(run_on) > 20 and all(len(c.text) <= settings.chunk_max_chars for c in run_on)
 
 
 @pytest.mark.integration

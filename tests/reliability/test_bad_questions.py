@@ -209,7 +209,7 @@ answers = st.builds(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(answer=answers)
 def test_answer_formatter_renders_nothing_live(answer):
     TALLY["formatter inputs tried"] += 1

@@ -115,8 +115,8 @@ def write_readable(folder: Path) -> dict[str, str]:
     (folder / "[klik](javascript:alert(1)).txt").write_text(
         "Link als naam: deze notitie heeft een markdown-link als bestandsnaam.\n", encoding="utf-8"
     )
-    # One "sentence" of 8,000 words (a table dump without punctuation): no sentence end to split on.
-    run_on = " ".join(f"woord{i}" for i in range(8_000))
+    # One "sentence" of 3,000 words (a table dump without punctuation): no sentence end to split on.
+    run_on = " ".join(f"woord{i}" for i in range(3_000))
     (folder / "eindeloos.txt").write_text(run_on + "\n", encoding="utf-8")
     return dict(READABLE)
 
