@@ -179,10 +179,14 @@ _WEAK = {
         rf"\b(een|mijn|onze|ons|de|die|deze) (\w+ )?{_PEOPLE}\b{_W}{{0,80}}\b({_TELLS[1:-1]}|komt|kwam|lijkt|"
         r"leek|werkt|werkte|woont|leent|wil|durft|heeft moeten|zag|ziet|zien|hoort|hoorde|laat|liet|krijgt|"
         r"kreeg|mag|mocht|moet|moest|slaapt|sliep|verdient|gaat|ging|wordt|werd|verzuimt|spijbelt|"
-        r"draagt|verblijft|verblijven|wonen|werken|worden|gaan|komen|lijken|mogen|moeten)\b",
+        r"draagt|verblijft|verblijven|wonen|werken|worden|gaan|komen|lijken|mogen|moeten|heeft|had|is|was)\b",
         rf"\b(een|mijn|onze|ons|de|die|deze) ([\w-]+ ){{1,2}}{_TELLS}\b",
         r"\b(bij|tijdens|na) (een|de|het|onze|ons) (\w+)?(controle|huisbezoek|bezoek|inspectie|gesprek|"
         r"intake|keukentafelgesprek|spreekuur|afspraak)\b",
+        # "twaalf mannen wonen in één woning", "er slapen mensen in de loods"
+        rf"\b(\d+|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|veel|meerdere|enkele|paar|groep) "
+        rf"(\w+ )?{_PEOPLE}\b",
+        r"\ber (wonen|woont|werken|werkt|slapen|slaapt|verblijven|verblijft|zitten|zit) \w+",
         r"\b(we|wij|ik) (troffen|trof|zagen|zag|hoorde|hoorden|kregen|kreeg|ontdekten|ontdekte|merkten|"
         r"merkte|spraken|sprak)\b",
         r"\bik werk (bij|als|in|op)\b",
@@ -231,6 +235,9 @@ def join_particles(q: str) -> str:
 
     def add(m: re.Match) -> str:
         verb, particle = _STEMS[m.group(1)], m.group(4)
+        if m.group(2) == "t" and not re.search(r"\b(dit|dat|het|hem|haar|hen|ze|deze|zoiets)\b", m.group(3)):
+            # "wie schakelt de zorgcoördinator in?" asks who does it; "wie pakt dit op?" asks for help
+            return m.group(0)
         extra = [f"{particle}{verb}"]
         if particle in ("naartoe", "heen", "door", "verder"):
             extra.append(f"{particle} {verb}")

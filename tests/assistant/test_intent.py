@@ -138,6 +138,8 @@ MORE_SITUATIONAL = [
     "Een jongere krijgt steeds nieuwe kleding van een onbekende. Advies?",
     "My client's employer keeps her passport. Any advice?",
     "Een au-pair mag het huis niet uit en krijgt geen zakgeld. Hoe verder?",
+    "In een loods slapen negen arbeidsmigranten op de grond. Hoe nu verder?",
+    "Wat is verstandig als een jongen van 14 opeens dure schoenen heeft?",
 ]
 
 MORE_LOOKUPS = [
@@ -151,6 +153,9 @@ MORE_LOOKUPS = [
     "Welke organisaties zitten aan de regionale tafel?",
     "Wat doet het Expertisecentrum bij een melding?",
     "Is arbeidsuitbuiting strafbaar?",
+    "Wie schakelt de zorgcoördinator in?",  # who does it, not whom should I call
+    "Hoe verder na de basistraining?",
+    "Wat is verstandig bij het opzetten van een interne meldroute?",
 ]
 
 
