@@ -399,6 +399,9 @@ def load_assistant(settings):
     try:
         return Assistant(settings)
     except IndexMissing:
+        if settings.chroma_url:
+            # Several page processes share one server: ingesting is the operator's step, done once.
+            raise
         print("Er is nog geen index: het dossier wordt nu eerst ingelezen (eenmalig)…", flush=True)
         from ingest import cli as ingest_cli
 

@@ -532,3 +532,12 @@ def test_unreachable_server_message_names_the_likely_fix(reason, fix):
     message = str(server.unavailable("https://dossier:geheim@index.intern:8443", _wrapped(reason)))
     assert fix in message and "geheim" not in message and "<html>" not in message
     assert message.startswith("De Chroma-server op https://dossier:***@index.intern:8443 is niet bereikbaar")
+
+
+def test_page_start_on_an_empty_server_leaves_ingesting_to_the_operator(chroma_server, corpus):
+    """Several page processes share one server: none of them starts an ingest of its own."""
+    from ui import load_assistant
+
+    with pytest.raises(IndexMissing, match="Chroma-server"):
+        load_assistant(Settings())
+    assert not any(name.startswith("dossier-") for name in collections(chroma_server.url))
