@@ -1,6 +1,6 @@
 """Benchmarks for speed, scale and serving a region: a printed table and bench/results/latest.json.
 
-    .venv/bin/python bench/run.py            # everything (what `make bench` runs; ~30-45 min on 2 cores)
+    .venv/bin/python bench/run.py            # everything (`make bench`): ~20 min on 2 quiet cores
     .venv/bin/python bench/run.py --quick    # skip scale, the torch speed comparison and 16 clients
     .venv/bin/python bench/run.py --scale    # only the scale part (generated corpus, >= 20,000 passages)
     .venv/bin/python bench/run.py --only embed,ask_warm   # chosen parts
@@ -18,6 +18,10 @@ Parts (each runs in its own child process, so one part's imports and caches do n
              (gradio_client), then 16 concurrent clients x 4 questions (throughput, p95, errors), peak RSS
   scale      bench/scale_corpus.py writes >= --scale-chunks passages (default 20,000); ingest throughput
              and warm ask p50/p95 on that index
+
+Duration is mostly the scale ingest: 20,408 passages at ~27/s embedding on 2 quiet cores (~13 min);
+on a busy machine it took 66 min (5 passages/s at load average 5-10). Figures from a busy machine are
+not comparable: machine.load_avg_at_start in the JSON says how busy it was.
 
 All traffic goes to 127.0.0.1 only; every loop is bounded in count and time. Data goes to a temp dir
 that is removed afterwards (--keep to keep it). The rate limit of the page is raised for the serve part
