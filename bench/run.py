@@ -317,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as err:  # noqa: BLE001 — one broken part must not hide the others
                 figures = {"error": f"{type(err).__name__}: {err}"}
             figures["part_wall_s"] = time.perf_counter() - t
+            figures["load_avg_1m_at_end"] = os.getloadavg()[0]  # other work on the machine skews figures
             results["parts"][part] = figures
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
