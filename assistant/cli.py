@@ -7,12 +7,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
 from ingest import cli as ingest_cli
-from ingest.errors import DossierError
-from ingest.settings import Settings
 
 Register = Callable[[argparse._SubParsersAction], None]
 
@@ -37,14 +34,4 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run(argv: list[str] | None = None, *extra: Register) -> int:
-    parser = build_parser(*extra)
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-        return int(args.handler(args, settings) or 0)
-    except DossierError as err:
-        print(f"dossier: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("dossier: afgebroken.", file=sys.stderr)
-        return 130
+    return ingest_cli.dispatch(build_parser(*extra).parse_args(argv))

@@ -179,19 +179,31 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m ingest.cli ingest|status`: the same commands without the rest of the application."""
-    parser = argparse.ArgumentParser(prog="python -m ingest.cli")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
+def dispatch(args: argparse.Namespace) -> int:
+    """Run a parsed command; errors a user can act on become one Dutch line and exit code 2."""
+    from pydantic import ValidationError
+
     try:
         return int(args.handler(args, Settings()) or 0)
+    except ValidationError as err:
+        problems = "; ".join(
+            f"DOSSIER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors()
+        )
+        print(f"dossier: ongeldige instelling ({problems}). Pas de omgevingsvariabele aan.", file=sys.stderr)
+        return 2
     except DossierError as err:
         print(f"dossier: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dossier: afgebroken.", file=sys.stderr)
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ingest.cli ingest|status`: the same commands without the rest of the application."""
+    parser = argparse.ArgumentParser(prog="python -m ingest.cli")
+    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    return dispatch(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -156,3 +156,12 @@ def test_real_model_ingest_of_the_dossier_then_nothing_to_embed(tmp_path, monkey
     assert status["model"] == "all-MiniLM-L6-v2" and status["chunks"] == report["chunks"]
     assert status["sources"] == [DOSSIER.name]
     assert len(status["sections"]) >= 20
+
+
+def test_a_bad_setting_is_one_dutch_line_and_exit_code_2(monkeypatch, capsys):
+    from ingest.cli import main
+
+    monkeypatch.setenv("DOSSIER_TOP_K", "veel")
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert "ongeldige instelling" in err and "DOSSIER_TOP_K" in err and "Traceback" not in err
