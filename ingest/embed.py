@@ -172,7 +172,9 @@ class SentenceTransformerEmbedder:
         _offline_env()
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in an ingest's own output
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except Exception as err:  # noqa: BLE001 — a broken model folder fails in many library-specific ways
             raise ModelError(
