@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from assistant import guard
+from assistant.query import clean_question
 from assistant.types import Answer
 from ingest.errors import DossierError, IndexMissing, SettingsError
 
@@ -110,7 +111,7 @@ def build_page(assistant, settings):
     def ask(question: str, conv: Conversation, request: gr.Request):
         """Answer one question (with the conversation so far); returns the answer as a dict."""
         try:
-            text = guard.check_question(question, settings.max_question_chars)
+            text = clean_question(question or "", settings.max_question_chars)
             wait = limiter.hit(guard.client_key(request))
             if wait:
                 limit = settings.rate_limit_per_minute

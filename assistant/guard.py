@@ -11,7 +11,7 @@ import logging
 import traceback
 from pathlib import Path
 
-from ingest.errors import QuestionError, SettingsError
+from ingest.errors import SettingsError
 
 log = logging.getLogger("dossier.page")
 
@@ -65,18 +65,6 @@ def _read_auth_file(path: Path) -> list[tuple[str, str]]:
     if not pairs:
         raise SettingsError(f"{path} bevat geen regels 'gebruiker:wachtwoord'.")
     return pairs
-
-
-def check_question(question: str | None, max_chars: int) -> str:
-    """The question stripped; empty or too long raises QuestionError saying what to do."""
-    text = (question or "").strip()
-    if not text:
-        raise QuestionError("Typ eerst een vraag over het dossier.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"Uw vraag is {len(text)} tekens lang; het maximum is {max_chars}. Maak de vraag korter."
-        )
-    return text
 
 
 def client_key(request) -> str:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from assistant import guard
-from ingest.errors import QuestionError, SettingsError
+from ingest.errors import SettingsError
 from ingest.settings import Settings
 
 
@@ -59,14 +59,6 @@ def test_bad_auth_file(tmp_path, content, message):
 def test_missing_auth_file(tmp_path):
     with pytest.raises(SettingsError, match="niet lezen"):
         guard.resolve_auth(Settings(auth_file=tmp_path / "nope"), "0.0.0.0")
-
-
-def test_check_question():
-    assert guard.check_question("  Waar meld ik?  ", 100) == "Waar meld ik?"
-    with pytest.raises(QuestionError, match="Typ eerst"):
-        guard.check_question("   ", 100)
-    with pytest.raises(QuestionError, match="101 tekens.*maximum is 100"):
-        guard.check_question("x" * 101, 100)
 
 
 def test_client_key_prefers_the_user():

@@ -142,8 +142,8 @@ def test_feedback_is_stored_without_the_question(server, open_page):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("   ", "Typ eerst een vraag"),
-        ("x" * 290 + " te lang " + "y" * 20, "het maximum is 300"),
+        ("   ", "Typ een vraag"),
+        ("x" * 290 + " te lang " + "y" * 20, "de grens is 300 tekens"),
         ("Dit is kapot", "Er ging iets mis"),
         ("De index is beschadigd", "dossier ingest --rebuild"),
     ],
