@@ -33,6 +33,19 @@ def command() -> list[str]:
     return [sys.executable, "-c", "import sys, ui; sys.exit(ui.main())"]
 
 
+def dossier(settings, cwd, *args: str, stdin: str | None = None, timeout: float = 300):
+    """Run the `dossier` command as an officer would, against the index of `settings`."""
+    return subprocess.run(
+        [*command(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env_for(settings),
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
 def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path):
     questions = [
         "Wat is de definitie van mensenhandel?",
@@ -42,15 +55,7 @@ def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path)
         "x" * 3000,  # too long: an error object, the batch goes on
         "How long does the e-learning BUIT take?",
     ]
-    proc = subprocess.run(
-        [*command(), "ask", "--json", "-"],
-        input="\n".join(questions) + "\n",
-        capture_output=True,
-        text=True,
-        env=env_for(dossier_index),
-        cwd=tmp_path,
-        timeout=300,
-    )
+    proc = dossier(dossier_index, tmp_path, "ask", "--json", "-", stdin="\n".join(questions) + "\n")
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(lines) == 5, proc.stderr
     definition, situation, oos, too_long, english = lines
@@ -63,23 +68,14 @@ def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path)
 
 
 def test_ask_prints_a_readable_answer_with_sources(dossier_index, tmp_path):
-    proc = subprocess.run(
-        [*command(), "ask", "Hoe vaak komt de regionale tafel bijeen?"],
-        capture_output=True,
-        text=True,
-        env=env_for(dossier_index),
-        cwd=tmp_path,
-        timeout=300,
-    )
+    proc = dossier(dossier_index, tmp_path, "ask", "Hoe vaak komt de regionale tafel bijeen?")
     assert proc.returncode == 0, proc.stderr
     assert "twee keer per jaar" in proc.stdout
     assert "Bronnen:" in proc.stdout and "[1] " in proc.stdout
 
 
 def test_ask_errors_are_one_dutch_line(dossier_index, tmp_path):
-    proc = subprocess.run(
-        [*command(), "ask", "   "], capture_output=True, text=True, env=env_for(dossier_index), cwd=tmp_path
-    )
+    proc = dossier(dossier_index, tmp_path, "ask", "   ")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("dossier: Typ een vraag") and "Traceback" not in proc.stderr
 
@@ -116,14 +112,7 @@ def test_eval_prints_system_baseline_and_ratio(dossier_index, tmp_path):
     questions = tmp_path / "q.jsonl"
     lines = (REPO / "tests" / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     questions.write_text("\n".join(lines[:6] + lines[30:32] + lines[-2:]) + "\n", encoding="utf-8")
-    proc = subprocess.run(
-        [*command(), "eval", str(questions)],
-        capture_output=True,
-        text=True,
-        env=env_for(dossier_index),
-        cwd=tmp_path,
-        timeout=600,
-    )
+    proc = dossier(dossier_index, tmp_path, "eval", str(questions), timeout=600)
     assert proc.returncode == 0, proc.stderr
     header = next(line for line in proc.stdout.splitlines() if line.startswith("metric"))
     assert header.split() == ["metric", "system", "baseline", "ratio"]
@@ -141,14 +130,8 @@ def test_eval_prints_system_baseline_and_ratio(dossier_index, tmp_path):
 
 
 def test_eval_calibrate_shows_scores_and_thresholds(dossier_index, tmp_path):
-    proc = subprocess.run(
-        [*command(), "eval", "--calibrate", str(REPO / "tests" / "data" / "dev.jsonl")],
-        capture_output=True,
-        text=True,
-        env=env_for(dossier_index),
-        cwd=tmp_path,
-        timeout=600,
-    )
+    dev = str(REPO / "tests" / "data" / "dev.jsonl")
+    proc = dossier(dossier_index, tmp_path, "eval", "--calibrate", dev, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "DOSSIER_OOS_MAX_NOVELTY" in proc.stdout and "buiten het dossier" in proc.stdout
     assert "0/33 binnen" in proc.stdout
