@@ -2,6 +2,12 @@
 
 Every failure is a `DocumentError` with a Dutch reason; the caller skips that file and ingests the others.
 Output is text only: markup is reduced to its text, with headings kept as markdown '#' lines.
+.html goes through a real HTML parser (selectolax/lexbor): text nodes only, entities decoded, scripts and
+styles dropped, headings, list items and blocks kept as lines for the structure step. Raw HTML inside a
+.md (or a .txt, .pdf, .docx) is removed by the standard library's HTML tokenizer, which reads quoted
+attributes as the browser does (a regex stopped at `title="<"` and left the tag in the text); a .md's
+entities are decoded too. Text written *as* entities (`&lt;b&gt;`) is the author's text and stays, as
+`<b>`: the page escapes everything it shows.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ingest.errors import DocumentError
@@ -21,10 +28,8 @@ _HTML_BLOCKS = {
     "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "ul", "ol", "table",
     "tr", "blockquote", "pre", "figure", "figcaption", "dl", "dt", "dd", "address", "form", "fieldset",
 }  # fmt: skip
-# Anything that still looks like a tag after extraction (e.g. escaped markup in a .md) is removed, so no
-# passage can ever carry live HTML into the page.
-_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG_RE = re.compile(r"</?[a-zA-Z!][^<>]*>")
+# Raw markup in a non-HTML file: these tags end a line (as in the browser); their content is never text.
+_MARKUP_BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -82,6 +87,8 @@ def load_document(path: Path, corpus_dir: Path, settings) -> Document:
     except OSError as err:
         raise DocumentError(source, f"het bestand kan niet gelezen worden ({err.strerror or err}).") from err
 
+    if suffix not in (".html", ".htm"):  # the HTML parser already left text only
+        pages = [(number, strip_markup(text, entities=suffix == ".md")) for number, text in pages]
     pages = [(number, _text_only(text)) for number, text in pages]
     if not any(text.strip() for _, text in pages):
         raise DocumentError(source, "het bestand bevat geen leesbare tekst.")
@@ -116,9 +123,47 @@ def _relative(path: Path, corpus_dir: Path) -> str:
 
 
 def _text_only(text: str) -> str:
-    text = _SCRIPT_RE.sub(" ", text)
-    text = _TAG_RE.sub("", text)
     return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class _MarkupStripper(HTMLParser):
+    """Keeps the text between tags verbatim (line breaks included); drops tags, comments, scripts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.dropping: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HTML_DROP:
+            self.dropping.append(tag)
+        elif tag in _MARKUP_BREAKS:
+            self.out.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _MARKUP_BREAKS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if self.dropping and tag == self.dropping[-1]:
+            self.dropping.pop()
+        elif tag in _MARKUP_BREAKS and tag != "br":
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.out.append(data)
+
+
+def strip_markup(text: str, *, entities: bool) -> str:
+    """`text` without HTML tags, comments, scripts and styles; entities decoded only when `entities`."""
+    if "<" not in text and not (entities and "&" in text):
+        return text
+    stripper = _MarkupStripper()
+    # The tokenizer always decodes entities; escaping every '&' first gives a plain text's '&lt;' back.
+    stripper.feed(text if entities else text.replace("&", "&amp;"))
+    stripper.close()
+    return "".join(stripper.out)
 
 
 def _decode(data: bytes, source: str) -> str:

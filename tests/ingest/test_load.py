@@ -95,8 +95,10 @@ def test_html_keeps_headings_and_drops_script_style_and_attributes():
     assert "# Aanpak mensenhandel" in lines and "## Meldpunt" in lines
     assert "Iedere gemeente doet mee." in text
     assert "- Anoniem melden kan." in lines
-    for bad in ("alert", "onerror", "ingevoegd", "color", "<", ">"):
+    for bad in ("alert('img')", 'alert("kop")', "onerror", "ingevoegd", "color", "Voorbeeld"):
         assert bad not in text, bad
+    # Written as entities, shown as written: the author's text, escaped by the page when shown.
+    assert "Let op: <script>alert(1)</script> is tekst, geen code." in lines
 
 
 def test_markdown_with_raw_html_comes_out_as_text():
@@ -135,3 +137,34 @@ def test_a_file_without_readable_text_is_refused(tmp_path, name, content):
     (tmp_path / name).write_text(content, encoding="utf-8")
     with pytest.raises(DocumentError, match="geen leesbare tekst"):
         load_document(tmp_path / name, tmp_path, Settings())
+
+
+BYPASS = '<img src=x onerror=alert(1) title="<">'
+
+
+def test_a_quote_in_an_attribute_does_not_leave_the_tag_in_markdown_or_text(tmp_path):
+    (tmp_path / "a.md").write_text(f"# Kop {BYPASS} twee\n\nZin {BYPASS}een.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Regel {BYPASS}drie.\n", encoding="utf-8")
+    md = load_document(tmp_path / "a.md", tmp_path, Settings()).text
+    assert md.splitlines()[0] == "# Kop  twee" and "Zin een." in md and "<" not in md and "onerror" not in md
+    txt = load_document(tmp_path / "b.txt", tmp_path, Settings()).text
+    assert txt.strip() == "Regel drie."
+
+
+def test_html_decodes_entities_and_keeps_text_written_as_entities(tmp_path):
+    (tmp_path / "p.html").write_text(
+        f"<h2>Caf&eacute; {BYPASS}</h2><p>a &lt; b &amp;&nbsp;c: &lt;b&gt;vet&lt;/b&gt;"
+        "<script>alert(1)</script><style>p{}</style></p>",
+        encoding="utf-8",
+    )
+    text = load_document(tmp_path / "p.html", tmp_path, Settings()).text
+    assert text.splitlines()[0] == "## Café"
+    assert "a < b & c: <b>vet</b>" in text and "alert" not in text and "p{}" not in text
+
+
+def test_markdown_decodes_entities_but_text_keeps_them(tmp_path):
+    (tmp_path / "a.md").write_text("Caf&eacute; &amp; &lt;b&gt; en a < b.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("R&amp;D schrijft &lt;b&gt; en a < b.\n", encoding="utf-8")
+    assert load_document(tmp_path / "a.md", tmp_path, Settings()).text.strip() == "Café & <b> en a < b."
+    text = load_document(tmp_path / "b.txt", tmp_path, Settings()).text
+    assert text.strip() == "R&amp;D schrijft &lt;b&gt; en a < b."

@@ -56,6 +56,14 @@ def good_then_hostile(tmp_path):
     return settings, before
 
 
+def without_entity_text(text: str, source: str) -> str:
+    """`text` without what its document wrote as entities (the author's code samples, not markup)."""
+    text = " ".join(text.split())
+    for phrase in make_hostile.ENTITY_TEXT.get(source, []):
+        text = text.replace(phrase, "")
+    return text
+
+
 def check_report(report: dict, index: Index) -> None:
     """Every bad file named with its Dutch reason; every readable one in the index, as text only."""
     skipped = {s["path"]: s["reason"] for s in report["skipped"]}
@@ -69,8 +77,12 @@ def check_report(report: dict, index: Index) -> None:
     texts = {n: " ".join(c.text for c in index.chunks if c.source == n) for n in make_hostile.READABLE}
     for name, phrase in make_hostile.READABLE.items():
         assert phrase in texts[name], name
+    for name, written in make_hostile.ENTITY_TEXT.items():  # text written as entities reads as written
+        for phrase in written:
+            assert phrase in " ".join(texts[name].split()), (name, phrase)
     for chunk in index.chunks:
-        assert not TAG.search(chunk.text), (chunk.source, chunk.text[:200])
+        assert not TAG.search(without_entity_text(chunk.text, chunk.source)), (chunk.source, chunk.text[:200])
+        assert not TAG.search(chunk.section_path), (chunk.source, chunk.section_path)
         assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", chunk.text), chunk.source
         cited = Citation(1, chunk.id, chunk.source, chunk.section_path, chunk.text, 1.0, chunk.text[:80])
         assert live_markup(present.format_source(cited)) == [], chunk.source
@@ -108,6 +120,18 @@ def test_hostile_passages_are_answered_as_inert_text(good_then_hostile):
         shown = present.format_answer(answer)
         assert live_markup(shown) == [], question
         assert len(shown) < 20_000, (question, len(shown))  # a run-on "sentence" is not quoted whole
+    # The `title="<"` bypass: no tag in any quoted passage, highlight or section title, end to end.
+    for question, source in [
+        ("Krijgt een slachtoffer bedenktijd?", "titel-truc.html"),
+        ("Gaat een begeleider mee naar de opvang?", "titel-truc.md"),
+        ("Kan terugkeer via vrijwillig vertrek?", "titel-truc.txt"),
+    ]:
+        answer = assistant.ask(question)
+        assert source in {c.source for c in answer.citations}, (question, answer.citations)
+        for cited in answer.citations:
+            for shown in (cited.text, cited.highlight, cited.section, answer.answer):
+                assert not TAG.search(without_entity_text(shown, cited.source)), (question, shown)
+        assert live_markup(present.format_answer(answer)) == [], question
     run_on = [c for c in assistant.index.chunks if c.source == "eindeloos.txt"]
     assert len(run_on) > 20 and all(len(c.text) <= settings.chunk_max_chars for c in run_on)
 

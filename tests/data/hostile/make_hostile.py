@@ -96,6 +96,18 @@ READABLE = {
     "<img src=x onerror=alert(1)>.md": "bestandsnaam met HTML",
     "[klik](javascript:alert(1)).txt": "markdown-link als bestandsnaam",
     "eindeloos.txt": "woord",
+    "titel-truc.html": "slachtoffer krijgt bedenktijd",
+    "titel-truc.md": "begeleider gaat mee",
+    "titel-truc.txt": "vrijwillig vertrek",
+}
+
+# The tag a regex-based stripper left in the text: the '<' inside the quoted attribute ended its match.
+BYPASS = '<img src=x onerror=alert(1) title="<">'
+# Text the documents write *as entities*: the author's text, shown as written (decoded, escaped on the page).
+ENTITY_TEXT = {
+    "script.html": ["<script>alert(2)</script>", "<img src=x onerror=alert(3)>"],
+    "titel-truc.html": ["a < b & c", "Café"],
+    "titel-truc.md": ["<b>vet</b> als tekst", "Café"],
 }
 
 
@@ -114,6 +126,23 @@ def write_readable(folder: Path) -> dict[str, str]:
     )
     (folder / "[klik](javascript:alert(1)).txt").write_text(
         "Link als naam: deze notitie heeft een markdown-link als bestandsnaam.\n", encoding="utf-8"
+    )
+    (folder / "titel-truc.html").write_text(
+        f"<html><body><h1>Opvang {BYPASS}regeling</h1>\n<h2>Bedenktijd {BYPASS}</h2>\n"
+        f"<p>Een {BYPASS}slachtoffer krijgt bedenktijd. <style>p{{color:red}}</style>"
+        "Rekenregel: a &lt; b &amp; c. Caf&eacute; de Hoek is een meldadres.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    (folder / "titel-truc.md").write_text(
+        f"# Begeleiding {BYPASS}\n\n## Vervoer {BYPASS} naar de opvang\n\n"
+        f"Een {BYPASS}begeleider gaat mee naar de opvang.\n"
+        "Dit is &lt;b&gt;vet&lt;/b&gt; als tekst. Caf&eacute; de Hoek &amp; omgeving.\n",
+        encoding="utf-8",
+    )
+    (folder / "titel-truc.txt").write_text(
+        f"Terugkeer {BYPASS} naar het land van herkomst kan via vrijwillig vertrek.\n"
+        "Een regel met &lt; blijft zoals hij is.\n",
+        encoding="utf-8",
     )
     # One "sentence" of 3,000 words (a table dump without punctuation): no sentence end to split on.
     run_on = " ".join(f"woord{i}" for i in range(3_000))
