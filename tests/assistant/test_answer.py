@@ -56,8 +56,8 @@ def test_split_units_keeps_lead_in_with_its_items():
         "Wat is de definitie van mensenhandel?",
         "Hoeveel gemeenten zitten in het netwerk?",
         "Wat zijn de taken van de aandachtsfunctionaris?",
-        "Hoe lang mag iemand in de crisisopvang blijven?",
-        "Wie is de regionale portefeuillehouder?",
+        "Wat is de langste verblijfsduur in de crisisopvang?",
+        "Welke burgemeester is aangewezen als portefeuillehouder?",
     ],
 )
 def test_lookup_answers_are_quotes_with_valid_markers(assistant, question):
@@ -93,7 +93,7 @@ def test_a_fact_only_in_the_heading_is_quoted_as_the_heading(assistant):
 
 
 def test_english_question_gets_english_framing_around_dutch_quotes(assistant):
-    answer = assistant.ask("How long does the e-learning take?")
+    answer = assistant.ask("How many minutes is one storyline of the e-learning?")
     assert answer.lang == "en" and answer.answer.startswith(LEADS[1])
     assert "30 minuten" in answer.answer
     check_grounded(answer)
@@ -136,7 +136,7 @@ def test_english_situation_gets_the_card_in_english(assistant):
         ("Wat is de naam van de officier van justitie?", "naam"),
         ("Hoe vraag je een B8-verblijfsvergunning aan?", "B8"),
         # a law the dossier never names, or a legal article it never cites: no invented law
-        ("Welk artikel van het Wetboek van Strafrecht gaat over uitbuiting?", "wetsartikel"),
+        ("Welk artikel maakt uitbuiting in de horeca strafbaar?", "wetsartikel"),
         ("Wat zegt de Arbeidsomstandighedenwet over de meldcode?", "Arbeidsomstandighedenwet"),
         ("Onder welk wetsartikel valt de crisisopvang?", "wetsartikel"),
         ("Wie is Karel van Dongen?", "noemt"),
@@ -153,12 +153,13 @@ def test_out_of_scope_says_so_and_points_onwards(assistant, question, why):
 
 def test_follow_up_uses_the_previous_question(assistant):
     history = [
-        {"role": "user", "content": "Waar meld ik arbeidsuitbuiting?"},
+        {"role": "user", "content": "Waar kan ik uitbuiting melden?"},
         {"role": "assistant", "content": "..."},
     ]
-    answer = assistant.ask("en bij criminele uitbuiting?", history)
+    answer = assistant.ask("en bij drugshandel door jongeren?", history)
     assert answer.situational  # the conversation is about where to report
-    assert any("Criminele uitbuiting" in c.section for c in answer.citations[:2])
+    # after the meldpunt and what-to-do passages of a situational answer comes the topic asked about
+    assert any("Criminele uitbuiting" in c.section for c in answer.citations[:3])
 
 
 @pytest.mark.parametrize("text", ["", "   "])

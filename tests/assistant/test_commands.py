@@ -53,7 +53,7 @@ def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path)
         "Ik vermoed arbeidsuitbuiting bij een klant, waar meld ik dat?",
         "Wat is het e-mailadres van het meldpunt?",
         "x" * 3000,  # too long: an error object, the batch goes on
-        "How long does the e-learning BUIT take?",
+        "How many minutes is a storyline of BUIT?",
     ]
     proc = dossier(dossier_index, tmp_path, "ask", "--json", "-", stdin="\n".join(questions) + "\n")
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -68,7 +68,7 @@ def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path)
 
 
 def test_ask_prints_a_readable_answer_with_sources(dossier_index, tmp_path):
-    proc = dossier(dossier_index, tmp_path, "ask", "Hoe vaak komt de regionale tafel bijeen?")
+    proc = dossier(dossier_index, tmp_path, "ask", "Hoe vaak vergadert de regionale tafel per jaar?")
     assert proc.returncode == 0, proc.stderr
     assert "twee keer per jaar" in proc.stdout
     assert "Bronnen:" in proc.stdout and "[1] " in proc.stdout

@@ -45,21 +45,21 @@ SITUATIONAL = [
     # English
     "I suspect my client is being exploited by her landlord.",
     "A neighbour told me that young women are brought to the house at night. What should I do?",
-    "Where can I report labour exploitation?",
+    "Where can I report suspected forced labour at a car wash?",
     "Who should I call about this?",
 ]
 
 LOOKUPS = [
     "Hoeveel VR-brillen zijn er beschikbaar?",
-    "Wat is het verschil tussen mensenhandel en mensensmokkel?",
+    "Waarin verschilt smokkel van handel in mensen?",
     "Is het ESSM er ook voor slachtoffers van arbeidsuitbuiting?",
     "Wat is de definitie van mensenhandel?",
     "Wat zijn de taken van de aandachtsfunctionaris?",
     "Wat moet een gemeente volgens het IBP doen?",
     "Bij wie kan ik terecht als ik interesse heb in een training?",
     "Wat is het telefoonnummer van het meldpunt?",
-    "Hoe vaak komt de regionale tafel bijeen?",
-    "Wanneer is de meldroutekaart voor het laatst bijgewerkt?",
+    "Hoe vaak vergadert het platform?",
+    "Sinds wanneer is er een regionale meldroutekaart?",
     "Welke organisaties werken samen in het RIEC?",
     "Who organises the awareness sessions?",
     "How long does the e-learning take?",
@@ -69,7 +69,7 @@ LOOKUPS = [
     "Hoe werkt de interne meldroute?",
     "Waar kan ik de meldroutekaart vinden?",
     "Wat is de rol van de aandachtsfunctionaris bij een melding?",
-    "opvang mannen?",
+    "training hotels?",
 ]
 
 
@@ -100,8 +100,8 @@ def test_accents_and_case_do_not_matter():
     "question,lang",
     [
         ("Wat is mensenhandel?", "nl"),
-        ("vr bril lenen kan dat", "nl"),
-        ("opvang mannen?", "nl"),
+        ("signaallijst opvragen kan dat", "nl"),
+        ("voorlichting scholen?", "nl"),
         ("Who organises the training for municipal staff?", "en"),
         ("Is there a hotline and when is it open?", "en"),
     ],
@@ -150,7 +150,7 @@ MORE_LOOKUPS = [
     "Wat is de taak van de zorgcoördinator?",
     "Hoe lang duurt de crisisopvang?",
     "What does the dossier say about minors?",
-    "Welke organisaties zitten aan de regionale tafel?",
+    "Welke partijen nemen deel aan het platform?",
     "Wat doet het Expertisecentrum bij een melding?",
     "Is arbeidsuitbuiting strafbaar?",
     "Wie schakelt de zorgcoördinator in?",  # who does it, not whom should I call

@@ -136,7 +136,7 @@ def test_lookup_answer_has_no_card():
 
 def test_out_of_scope_says_so_plainly_without_sources():
     answer = Answer(
-        question="Hoe vraag ik een parkeervergunning aan?",
+        question="Hoe vraag ik een hondenpenning aan?",
         answer="Dat staat niet in het dossier.",
         citations=[cite(1)],
         out_of_scope=True,

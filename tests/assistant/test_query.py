@@ -96,7 +96,7 @@ def test_unknown_terms_and_codes_are_reported(vocab):
     q = prepare("Hoe werkt de B8-regeling voor een verblijfsvergunning?", vocab)
     assert "B8" in q.unknown_codes or "b8" in q.unknown_codes
     assert q.novelty > 0
-    everyday = prepare("is de crisisopvang ook voor mannen", vocab)
+    everyday = prepare("kunnen mannen ook terecht in de opvang", vocab)
     assert everyday.salient_unknown == []  # 'mannen' is an everyday word, not a missing topic
 
 
@@ -134,12 +134,12 @@ HISTORY = [
 @pytest.mark.parametrize(
     "question,follows",
     [
-        ("en bij criminele uitbuiting?", True),
+        ("en bij drugshandel?", True),
         ("En wat als het 's nachts is?", True),
         ("and for minors?", True),
         ("Die is dus gratis?", True),
-        ("criminele uitbuiting?", True),  # short
-        ("Hoe vaak komt de regionale tafel mensenhandel bijeen en wie zit die voor?", False),
+        ("seksuele uitbuiting?", True),  # short
+        ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),
     ],
 )
 def test_followup_detection(question, follows):
@@ -147,16 +147,16 @@ def test_followup_detection(question, follows):
 
 
 def test_no_history_no_followup():
-    assert not is_followup("en bij criminele uitbuiting?", None)
+    assert not is_followup("en bij drugshandel?", None)
 
 
 def test_followup_is_read_with_the_previous_question(vocab):
-    q = prepare("en bij criminele uitbuiting?", vocab, HISTORY)
+    q = prepare("en bij drugshandel?", vocab, HISTORY)
     assert q.followup and q.previous == "Waar meld ik arbeidsuitbuiting?"
     assert "arbeidsuitbuiting" in q.search_text
     assert tokenize("arbeidsuitbuiting")[0] in q.context_core
     # the question's own terms weigh double in the lexical query
-    assert q.lexical_terms().count(tokenize("criminele")[0]) == 2
+    assert q.lexical_terms().count(tokenize("drugshandel")[0]) == 2
 
 
 def test_history_with_content_parts():
@@ -176,7 +176,7 @@ def test_history_with_content_parts():
     ],
 )
 def test_history_from_the_client_is_cleaned(vocab, history):
-    q = prepare("en bij criminele uitbuiting?", vocab, history)
+    q = prepare("en bij drugshandel?", vocab, history)
     if q.previous is not None:
         q.search_text.encode("utf-8")  # no lone surrogates reach the embedder
         assert len(q.previous) <= 500 and "\x00" not in q.previous

@@ -230,7 +230,7 @@ TEXTS = [
     "Wat moet ik doen als ik uitbuiting vermoed bij een nagelsalon?",
     "Hoe bereik ik het meld- en adviespunt van ESSM?",
     "mensenhandel",
-    "Wat is het verschil tussen mensensmokkel en mensenhandel?",
+    "Waarin verschilt smokkel van handel in mensen?",
     "Welke rol heeft de aandachtsfunctionaris in de gemeente Schiedam?",
     "What does the dossier say about labour exploitation in Rotterdam?",
     "How can a victim get shelter?",

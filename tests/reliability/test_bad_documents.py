@@ -151,7 +151,7 @@ def test_one_corpus_of_bad_documents_through_dossier_ingest_json(tmp_path):
     settings = hash_settings_for(tmp_path / "data", corpus)
     check_report(report, Index.open(settings))
     ask = subprocess.run(
-        [str(DOSSIER_BIN), "ask", "--json", "Wat doet de zorgcoördinator?"],
+        [str(DOSSIER_BIN), "ask", "--json", "Bij wie kan een cliënt terecht voor hulp?"],
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -94,7 +94,7 @@ def test_hostile_question_and_passage_show_as_text(server, open_page):
 def test_out_of_scope_is_said_plainly(server, open_page):
     url, _, _ = server
     page, _ = open_page(url)
-    answer = ask(page, "Hoe vraag ik een parkeervergunning aan?")
+    answer = ask(page, "Hoe vraag ik een hondenpenning aan?")
     assert answer.inner_text().strip() == "Dat staat niet in het dossier."
     assert page.locator("#open-in-dossier").is_disabled()
 

@@ -67,7 +67,7 @@ class FakeAssistant:
             raise RuntimeError(f"interne fout bij {question}")
         if "beschadigd" in q:
             raise IndexCorrupt("De index is beschadigd. Bouw hem opnieuw met: dossier ingest --rebuild")
-        if "parkeer" in q:
+        if "hondenpenning" in q:
             return Answer(
                 question=question,
                 answer="Dat staat niet in het dossier.",
