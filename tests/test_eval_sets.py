@@ -81,8 +81,12 @@ def item_problems(item: dict, fields: set, text_key: str) -> list[str]:
 
 
 def evidence_problems(items: list[dict], corpus: str) -> list[str]:
-    return [f"niet in het dossier: {e!r}" for it in items for e in it.get("evidence", [])
-            if not evidence_found(e, corpus)]
+    return [
+        f"niet in het dossier: {e!r}"
+        for it in items
+        for e in it.get("evidence", [])
+        if not evidence_found(e, corpus)
+    ]
 
 
 def set_problems(lines: list[str], corpus: str) -> list[str]:
@@ -137,32 +141,52 @@ def test_set_is_sound(path, corpus):
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
-GOOD = {"id": "x1", "question": "Wie belt?",
-        "evidence": ["Definitie mensenhandel is het werven"],
-        "situational": False, "out_of_scope": False, "lang": "nl", "kind": "lookup"}
+GOOD = {
+    "id": "x1",
+    "question": "Wie belt?",
+    "evidence": ["Definitie mensenhandel is het werven"],
+    "situational": False,
+    "out_of_scope": False,
+    "lang": "nl",
+    "kind": "lookup",
+}
 
 
 def _line(**change) -> str:
     return json.dumps({**GOOD, **change})
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    ([_line()], None),
-    ([_line(evidence=["definitie MENSENHANDEL   is het werven!"])], None),  # normalised
-    ([_line(evidence=["Definitie mensenhandel is het wervenn"])], None),  # fuzzy, one letter off
-    ([_line(evidence=["een zin die nergens in het dossier staat"])], "niet in het dossier"),
-    ([_line(evidence=["Humanitass"])], "niet in het dossier"),  # short: exact only
-    ([_line(), _line()], "dubbel"),
-    ([_line(out_of_scope=True, kind="oos")], "out_of_scope met evidence"),
-    ([_line(evidence=[])], "in scope zonder evidence"),
-    ([_line(kind="oos")], "kind 'oos'"),
-    ([_line(situational=True)], "kind 'situational'"),
-    ([_line(situational="ja")], "geen true/false"),
-    ([json.dumps({k: v for k, v in GOOD.items() if k != "lang"})], "velden"),
-    ([json.dumps({"id": "c1", "turns": [{"q": "En wie?", "evidence": [], "situational": False,
-                                         "out_of_scope": False}]})], "in scope zonder evidence"),
-    ([json.dumps({"id": "c1", "turns": []})], "geen beurten"),
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([_line()], None),
+        ([_line(evidence=["definitie MENSENHANDEL   is het werven!"])], None),  # normalised
+        ([_line(evidence=["Definitie mensenhandel is het wervenn"])], None),  # fuzzy, one letter off
+        ([_line(evidence=["een zin die nergens in het dossier staat"])], "niet in het dossier"),
+        ([_line(evidence=["Humanitass"])], "niet in het dossier"),  # short: exact only
+        ([_line(), _line()], "dubbel"),
+        ([_line(out_of_scope=True, kind="oos")], "out_of_scope met evidence"),
+        ([_line(evidence=[])], "in scope zonder evidence"),
+        ([_line(kind="oos")], "kind 'oos'"),
+        ([_line(situational=True)], "kind 'situational'"),
+        ([_line(situational="ja")], "geen true/false"),
+        ([json.dumps({k: v for k, v in GOOD.items() if k != "lang"})], "velden"),
+        (
+            [
+                json.dumps(
+                    {
+                        "id": "c1",
+                        "turns": [
+                            {"q": "En wie?", "evidence": [], "situational": False, "out_of_scope": False}
+                        ],
+                    }
+                )
+            ],
+            "in scope zonder evidence",
+        ),
+        ([json.dumps({"id": "c1", "turns": []})], "geen beurten"),
+    ],
+)
 def test_the_checks_catch_bad_sets(lines, expected, corpus):
     problems = set_problems(lines, corpus)
     if expected is None:
