@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from ingest.errors import DossierError
+from ingest.errors import DossierError, SettingsError
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -30,10 +30,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser(
         "eval",
         help="Meet de antwoordkwaliteit op een vragenset (JSONL).",
-        description="Meet recall@5, answer_hit, meldpunt, meldpunt_fp, oos_refused, false_refusal en "
-        "cite_valid voor het systeem en, in dezelfde run, voor een naïeve LangChain-baseline.",
+        description="Meet recall@5, answer_text, answer_hit, meldpunt, meldpunt_fp, oos_refused, "
+        "false_refusal en cite_valid voor het systeem en, in dezelfde run, voor een naïeve "
+        "LangChain-baseline. Met --conversations: de beurten van gesprekken, elk met de geschiedenis.",
     )
-    e.add_argument("file", help="Vragenset: één JSON-object per regel (zie shared/eval/README.md).")
+    e.add_argument(
+        "file", nargs="?", help="Vragenset: één JSON-object per regel (zie shared/eval/README.md)."
+    )
+    e.add_argument(
+        "--conversations",
+        metavar="FILE",
+        help="Gesprekkenset (JSONL, één gesprek per regel): beurten goed / beurten, fouten per oorzaak.",
+    )
+    e.add_argument("--json", action="store_true", help="Eén JSON-object met de uitkomsten.")
     e.add_argument("--k", type=int, default=5, help="Aantal passages voor recall@k (standaard 5).")
     e.add_argument("--no-baseline", action="store_true", help="Sla de (trage) baseline over.")
     e.add_argument(
@@ -114,6 +123,13 @@ def cmd_eval(args, settings) -> int:
     from assistant.core import Assistant
     from assistant.meldpunt import contacts_path, load_facts
 
+    if bool(args.file) == bool(args.conversations):
+        raise SettingsError(
+            "Geef een vragenset óf --conversations FILE, niet allebei en niet geen van beide. "
+            "Voorbeeld: dossier eval tests/data/dev.jsonl"
+        )
+    if args.conversations:
+        return _eval_conversations(args, settings)
     items = ev.load_questions(Path(args.file))
     phone = load_facts(contacts_path(settings)).phone
     assistant = Assistant(settings)
@@ -127,10 +143,50 @@ def cmd_eval(args, settings) -> int:
         columns["baseline"] = ev.score(
             items, ev.baseline_results(settings, items, k=args.k), phone=phone, k=args.k
         )
+    missed = ev.failures(items, results, phone=phone)
+    if args.json:
+        out = {"file": args.file, "questions": len(items), **columns, "latency_ms": ev.latency_ms(seconds)}
+        print(_json({**out, "missed": missed} if args.verbose else out))
+        return 0
     print(f"{args.file}: {len(items)} vragen")
     print(ev.format_table(columns))
     print(ev.latency_summary(seconds))
     if args.verbose:
-        for line in ev.failures(items, results, phone=phone):
+        for line in missed:
             print("  mist:", line)
     return 0
+
+
+def _eval_conversations(args, settings) -> int:
+    """Every turn of every conversation asked with its history; turns right and wrong turns by cause."""
+    from pathlib import Path
+
+    from assistant import eval_conversations as ec
+    from assistant.core import Assistant
+
+    convs = ec.load_conversations(Path(args.conversations))
+    report = ec.run_conversations(Assistant(settings), convs, k=args.k)
+    if args.json:
+        out = {"file": args.conversations, "conversations": len(convs), **report.to_dict()}
+        if not args.verbose:
+            del out["wrong_turns"]
+        print(_json(out))
+        return 0
+    print(f"{args.conversations}: {len(convs)} gesprekken, {report.turns} beurten")
+    print(report.format(verbose=args.verbose))
+    return 0
+
+
+def _json(obj) -> str:
+    """Strict JSON: a share of an empty group (NaN) is written as null."""
+
+    def clean(v):
+        if isinstance(v, float) and v != v:
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return json.dumps(clean(obj), ensure_ascii=False, allow_nan=False)

@@ -20,7 +20,16 @@ from ingest.errors import SettingsError
 
 FUZZY_MIN_CHARS = 12
 FUZZY_MIN_RATIO = 92.0
-METRICS = ("recall@5", "answer_hit", "meldpunt", "meldpunt_fp", "oos_refused", "false_refusal", "cite_valid")
+METRICS = (
+    "recall@5",
+    "answer_text",
+    "answer_hit",
+    "meldpunt",
+    "meldpunt_fp",
+    "oos_refused",
+    "false_refusal",
+    "cite_valid",
+)
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -95,6 +104,8 @@ def score(items: list[dict], results: list[dict], *, phone: str, k: int = 5) -> 
 
     return {
         "recall@5": share(with_evidence, lambda i, r: evidence_in(i["evidence"], cited(r, k))),
+        # what the officer reads first: the answer text itself, no citation
+        "answer_text": share(with_evidence, lambda i, r: evidence_in(i["evidence"], r.get("answer", ""))),
         "answer_hit": share(
             with_evidence, lambda i, r: evidence_in(i["evidence"], r.get("answer", "") + " \n " + cited(r, 1))
         ),
@@ -318,6 +329,19 @@ def baseline_results(settings, items: list[dict], k: int = 5) -> list[dict]:
         return [base.ask(item["question"]) for item in items]
     finally:
         base.close()
+
+
+def latency_ms(seconds: list[float]) -> dict[str, float]:
+    """p50, p95 and mean of the answer times in milliseconds (for --json)."""
+    ms = [s * 1000 for s in seconds]
+    if not ms:
+        return {}
+    return {
+        "p50": percentile(ms, 0.5),
+        "p95": percentile(ms, 0.95),
+        "mean": statistics.fmean(ms),
+        "n": len(ms),
+    }
 
 
 def latency_summary(seconds: list[float]) -> str:

@@ -118,6 +118,7 @@ def test_eval_prints_system_baseline_and_ratio(dossier_index, tmp_path):
     assert header.split() == ["metric", "system", "baseline", "ratio"]
     for metric in (
         "recall@5",
+        "answer_text",
         "answer_hit",
         "meldpunt",
         "meldpunt_fp",
@@ -127,6 +128,52 @@ def test_eval_prints_system_baseline_and_ratio(dossier_index, tmp_path):
     ):
         assert any(line.startswith(metric) for line in proc.stdout.splitlines()), proc.stdout
     assert "latentie" in proc.stdout
+
+
+def test_eval_conversations_judges_every_turn_with_its_history(dossier_index, tmp_path):
+    def t(q, evidence=(), situational=False, oos=False):
+        return {"q": q, "evidence": list(evidence), "situational": situational, "out_of_scope": oos}
+
+    convs = [
+        {
+            "id": "g1",
+            "turns": [
+                t("Welke hulp biedt Stichting Humanitas via het ESSM?", ["dienst- en hulpverlening"]),
+                t("Kost die hulp iets?", ["vrijblijvend en gratis"]),
+            ],
+        },
+        {
+            "id": "g2",
+            "turns": [
+                t(
+                    "Een schoonmaker vertelt dat hij zijn loon aan zijn baas moet afstaan. Wat raad je aan?",
+                    ["236 52 56"],
+                    situational=True,
+                ),
+                t("Hoe vraag ik een hondenpenning aan?", oos=True),
+            ],
+        },
+    ]
+    path = tmp_path / "gesprekken.jsonl"
+    path.write_text("\n".join(json.dumps(c) for c in convs) + "\n", encoding="utf-8")
+    proc = dossier(dossier_index, tmp_path, "eval", "--conversations", str(path), "--json", "--verbose")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["conversations"] == 2 and out["turns"] == 4
+    assert set(out["wrong_by_cause"]) == {
+        "missed evidence",
+        "missing card",
+        "extra card",
+        "false refusal",
+        "missed refusal",
+    }
+    assert len(out["wrong_turns"]) == 4 - out["turns_right"]
+    assert out["turn_accuracy"] == pytest.approx(out["turns_right"] / 4)
+    text = dossier(dossier_index, tmp_path, "eval", "--conversations", str(path))
+    assert text.returncode == 0, text.stderr
+    assert f"beurten goed: {out['turns_right']}/4" in text.stdout  # the same judgement twice
+    both = dossier(dossier_index, tmp_path, "eval", str(path), "--conversations", str(path))
+    assert both.returncode == 2 and "óf --conversations" in both.stderr
 
 
 def test_eval_calibrate_shows_scores_and_thresholds(dossier_index, tmp_path):

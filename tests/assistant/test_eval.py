@@ -6,6 +6,7 @@ import math
 import pytest
 
 from assistant import eval as ev
+from assistant import eval_conversations as ec
 from ingest.errors import SettingsError
 
 PHONE = "010 - 236 52 56"
@@ -115,3 +116,142 @@ def test_percentile():
     assert ev.percentile([3.0, 1.0, 2.0], 0.5) == 2.0
     assert ev.percentile([float(i) for i in range(1, 21)], 0.95) == 19.0
     assert ev.percentile([float(i) for i in range(1, 21)], 1.0) == 20.0
+
+
+def test_answer_text_counts_the_answer_only_not_the_first_citation():
+    items = [{"question": "q", "evidence": ["alpha beta gamma"], "kind": "lookup"}] * 2
+    results = [
+        answer("Volgens het dossier: alpha beta gamma [1]", ["alpha beta gamma"]),
+        answer("Volgens het dossier: iets anders [1]", ["alpha beta gamma"]),  # only the citation
+    ]
+    m = ev.score(items, results, phone=PHONE)
+    assert m["answer_text"] == pytest.approx(1 / 2)
+    assert m["answer_hit"] == 1.0
+    assert "answer_text" in ev.format_table({"system": m})
+
+
+# ---------------------------------------------------------------- conversations
+
+
+class Reply:
+    def __init__(self, d):
+        self.d = d
+
+    def to_dict(self):
+        return self.d
+
+
+class ScriptedAssistant:
+    """A fake: answers from a script keyed by question, and records the history each turn was asked with."""
+
+    def __init__(self, script):
+        self.script, self.asked = script, []
+
+    def ask(self, question, history=None):
+        self.asked.append((question, history))
+        return Reply(self.script[question])
+
+
+def turn(q, evidence=(), situational=False, oos=False):
+    return {"q": q, "evidence": list(evidence), "situational": situational, "out_of_scope": oos}
+
+
+CARD = {"phone": PHONE}
+
+
+def test_each_turn_is_asked_with_the_earlier_questions_and_the_actual_answers():
+    fake = ScriptedAssistant(
+        {
+            "Eerste vraag": answer("antwoord een", ["een passage"]),
+            "En de tweede?": answer("antwoord twee", ["twee passage"]),
+            "Derde": answer("antwoord drie", ["drie passage"]),
+        }
+    )
+    convs = [
+        {
+            "id": "g1",
+            "turns": [turn("Eerste vraag", ["een passage"]), turn("En de tweede?", ["twee passage"])],
+        },
+        {"id": "g2", "turns": [turn("Derde", ["drie passage"])]},
+    ]
+    report = ec.run_conversations(fake, convs)
+    assert fake.asked[0] == ("Eerste vraag", None)
+    assert fake.asked[1] == (
+        "En de tweede?",
+        [{"role": "user", "content": "Eerste vraag"}, {"role": "assistant", "content": "antwoord een"}],
+    )
+    assert fake.asked[2] == ("Derde", None)  # a new conversation starts without history
+    assert (report.right, report.turns) == (3, 3)
+
+
+def test_every_cause_of_a_wrong_turn_is_counted():
+    oos_answer = answer("Dat staat niet in het dossier.", oos=True)
+    script = {
+        "goed": answer("x", ["a", "b", "c", "d", "de passage staat hier"]),  # evidence in the 5th citation
+        "mist": answer("x", ["a", "b", "c", "d", "e", "de passage staat hier"]),  # only in the 6th
+        "situatie zonder kaart": answer("x", ["de passage staat hier"]),
+        "opzoeken met kaart": answer("x", ["de passage staat hier"], situational=True, card=True),
+        "onterecht geweigerd": oos_answer,
+        "niet geweigerd": answer("verzonnen", ["iets"]),
+        "terecht geweigerd": oos_answer,
+        "situatie goed": answer(f"Bel {PHONE}", ["de passage staat hier"], situational=True, card=True),
+        # situational flag without the card's facts is no card on the page
+        "vlag zonder kaart": answer("x", ["de passage staat hier"], situational=True),
+    }
+    ev_ = ["de passage staat hier"]
+    convs = [
+        {
+            "id": "c",
+            "turns": [
+                turn("goed", ev_),
+                turn("mist", ev_),
+                turn("situatie zonder kaart", ev_, situational=True),
+                turn("opzoeken met kaart", ev_),
+                turn("onterecht geweigerd", ev_),
+            ],
+        },
+        {
+            "id": "d",
+            "turns": [
+                turn("niet geweigerd", oos=True),
+                turn("terecht geweigerd", oos=True),
+                turn("situatie goed", ev_, situational=True),
+                turn("vlag zonder kaart", ev_, situational=True),
+            ],
+        },
+    ]
+    report = ec.run_conversations(ScriptedAssistant(script), convs)
+    assert (report.right, report.turns) == (3, 9)
+    assert dict(report.causes) == {
+        "missed evidence": 1,
+        "missing card": 2,
+        "extra card": 1,
+        "false refusal": 1,
+        "missed refusal": 1,
+    }
+    d = report.to_dict()
+    assert d["turns_right"] == 3 and d["turn_accuracy"] == pytest.approx(3 / 9)
+    assert [w.split(":")[0] for w in d["wrong_turns"]] == ["c#2", "c#3", "c#4", "c#5", "d#1", "d#4"]
+    text = report.format(verbose=True)
+    assert "beurten goed: 3/9" in text and "missing card       2" in text and "fout: c#2" in text
+
+
+def test_a_refused_situation_misses_its_card_and_an_evidence_miss_is_not_counted_twice():
+    script = {"q": answer("Dat staat niet in het dossier.", oos=True)}
+    report = ec.run_conversations(
+        ScriptedAssistant(script), [{"id": "x", "turns": [turn("q", ["e" * 12], True)]}]
+    )
+    assert dict(report.causes) == {"false refusal": 1, "missing card": 1}
+
+
+def test_load_conversations_names_the_broken_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    good = json.dumps({"id": "c1", "turns": [turn("Wat?", ["iets van twaalf tekens"])]})
+    path.write_text(good + "\n\n" + good + "\n")
+    assert len(ec.load_conversations(path)) == 2
+    for bad in ('{"id": "c2", "turns": []}', '{"id": "c3"}', '{"turns": [{"q": "Wat?"}]}', "{kapot"):
+        path.write_text(good + "\n" + bad + "\n")
+        with pytest.raises(SettingsError, match="regel 2"):
+            ec.load_conversations(path)
+    with pytest.raises(SettingsError, match="niet lezen"):
+        ec.load_conversations(tmp_path / "missing.jsonl")
