@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant import guard
 from assistant.query import clean_question
 from assistant.types import Answer
-from ingest.errors import DossierError, IndexMissing, SettingsError
+from index.errors import DossierError, IndexMissing, SettingsError
 
 # Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -442,7 +442,7 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Console script `dossier`: every subcommand of the layers below, plus `serve`."""
-    from assistant import cli
+    import cli
 
     return cli.run(argv, register_serve)
 

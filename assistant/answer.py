@@ -18,7 +18,7 @@ from assistant.intent import words
 from assistant.query import Query
 from assistant.retrieve import Hit
 from assistant.types import Citation
-from ingest.lexical import tokenize
+from index.lexical import tokenize
 
 MAX_SENTENCES = 4
 _GAIN_FLOOR = 0.5  # a sentence scoring under half the best is never quoted...

@@ -29,7 +29,7 @@ class NaiveBaseline:
         from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from ingest.embed import resolve_model
+        from index.embed import resolve_model
         from ingest.load import SUPPORTED_SUFFIXES, load_document
 
         self.k = k

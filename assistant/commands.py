@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from ingest.errors import DossierError, SettingsError
+from index.errors import DossierError, SettingsError
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

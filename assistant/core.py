@@ -23,8 +23,8 @@ from assistant.query import Query, Vocabulary, clean_question, prepare, situatio
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
 from assistant.types import Answer, Meldpunt
-from ingest.errors import QuestionError
-from ingest.model import Chunk
+from index.chunk import Chunk
+from index.errors import QuestionError
 
 REOPEN_CHECK_SECONDS = 2.0
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -108,7 +108,7 @@ class Assistant:
         fusion: Fusion = DEFAULT_FUSION,
     ):
         if settings is None:
-            from ingest.settings import Settings
+            from index.settings import Settings
 
             settings = Settings()
         self.settings = settings
@@ -118,11 +118,11 @@ class Assistant:
         self._facts = mp.load_facts(mp.contacts_path(settings))
         self._tz = mp.zone(settings)
         if index is None:
-            from ingest.store import Index
+            from index.store import Index
 
             index = Index.open(settings)
         if embedder is None:
-            from ingest.embed import load_embedder
+            from index.embed import load_embedder
 
             embedder = load_embedder(settings, for_queries=True)
         self._embedder = embedder
@@ -154,7 +154,7 @@ class Assistant:
             is_current = getattr(state.index, "is_current", None)
             if is_current is None or is_current():
                 return state
-            from ingest.store import Index
+            from index.store import Index
 
             fresh = _State(Index.open(self.settings), self._facts)
             # Close the index retired last time, not this one: a concurrent ask may still be reading it.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.baseline import NaiveBaseline
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 
 FUZZY_MIN_CHARS = 12
 FUZZY_MIN_RATIO = 92.0

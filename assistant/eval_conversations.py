@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.eval import evidence_in
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 
 # Why a turn is wrong; one turn can be wrong for more than one reason.
 CAUSES = ("missed evidence", "missing card", "extra card", "false refusal", "missed refusal")

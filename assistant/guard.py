@@ -11,7 +11,7 @@ import logging
 import traceback
 from pathlib import Path
 
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 
 log = logging.getLogger("dossier.page")
 

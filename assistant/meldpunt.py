@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assistant.types import Meldpunt
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 
 # The copy that ships with the code; used when the corpus folder has no contacts.toml of its own.
 BUNDLED_CONTACTS = Path(__file__).resolve().parents[1] / "corpus" / "contacts.toml"

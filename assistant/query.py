@@ -19,8 +19,8 @@ from pathlib import Path
 from assistant.intent import detect_lang, fold, words
 from assistant.vocabulary import WORD as _WORD
 from assistant.vocabulary import Vocabulary
-from ingest.errors import QuestionError
-from ingest.lexical import DUTCH_STOPWORDS, tokenize
+from index.errors import QuestionError
+from index.lexical import DUTCH_STOPWORDS, tokenize
 
 GLOSSARY = Path(__file__).with_name("glossary.toml")
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query import Query
-from ingest.model import Chunk
+from index.chunk import Chunk
 
 RRF_K = 60
 

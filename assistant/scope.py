@@ -23,7 +23,7 @@ from assistant.answer import _TYPE_WORDS, Sentence, _match
 from assistant.intent import fold
 from assistant.query import Query
 from assistant.retrieve import Hit
-from ingest.lexical import DUTCH_STOPWORDS, tokenize
+from index.lexical import DUTCH_STOPWORDS, tokenize
 
 _NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
 _NORM = re.compile(r"[^a-z0-9]+")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.intent import fold
-from ingest.lexical import tokenize
+from index.lexical import tokenize
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD = WORD

@@ -15,8 +15,8 @@ from bench.common import dev_questions, passages_150_words, pct, peak_rss_mb
 def child_embed_cold(args: dict) -> dict:
     """Import + load of the query embedder, timed from inside a fresh interpreter."""
     t0 = time.perf_counter()
-    from ingest.embed import load_embedder
-    from ingest.settings import Settings
+    from index.embed import load_embedder
+    from index.settings import Settings
 
     t1 = time.perf_counter()
     emb = load_embedder(Settings(), for_queries=True)
@@ -28,8 +28,8 @@ def child_embed_cold(args: dict) -> dict:
 
 def child_embed_speed(args: dict) -> dict:
     """Warm query latency and passages/s of one backend ('numpy' or 'torch')."""
-    from ingest.embed import load_embedder
-    from ingest.settings import Settings
+    from index.embed import load_embedder
+    from index.settings import Settings
 
     t0 = time.perf_counter()
     emb = load_embedder(Settings(), for_queries=args["backend"] == "numpy")
@@ -70,13 +70,13 @@ def child_ingest(args: dict) -> dict:
     The model is loaded before the clock starts, so chunks/s is the ingest's own rate; the model's load
     (for sentence-transformers mostly importing torch) is reported beside it.
     """
-    from ingest.settings import Settings
-    from ingest.store import ingest_corpus
+    from index.settings import Settings
+    from index.store import ingest_corpus
 
     s = Settings()
     t0 = time.perf_counter()
     if args.get("backend") == "numpy":
-        from ingest.embed import load_embedder
+        from index.embed import load_embedder
 
         emb = load_embedder(s, for_queries=True)
         name = type(emb).__name__
@@ -167,7 +167,7 @@ def _baseline(s, questions: list[str], rounds: int) -> dict:
 def child_ask_warm(args: dict) -> dict:
     """Warm Assistant.ask over the dev questions; the naive baseline in the same process when present."""
     from assistant.core import Assistant
-    from ingest.settings import Settings
+    from index.settings import Settings
 
     s = Settings()
     t = time.perf_counter()

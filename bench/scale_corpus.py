@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from index.settings import Settings  # noqa: E402
 from ingest.chunk import chunk_document  # noqa: E402
 from ingest.load import load_document  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 from ingest.structure import split_sections  # noqa: E402
 
 DOSSIER = Path(__file__).resolve().parent.parent / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"

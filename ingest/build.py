@@ -19,10 +19,10 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest import server
-from ingest.corpus import CorpusRead, progress_bar, read_corpus
-from ingest.errors import IndexCorrupt
-from ingest.generations import (
+from index import chroma as server
+from index.chunk import Chunk
+from index.errors import IndexCorrupt
+from index.generations import (
     GenerationPointer,
     collection_name,
     fsync_dir,
@@ -33,9 +33,8 @@ from ingest.generations import (
     new_generation_id,
     prune,
 )
-from ingest.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex
-from ingest.model import Chunk
-from ingest.store import (
+from index.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex
+from index.store import (
     CHUNKS,
     COSINE,
     FORMAT,
@@ -47,6 +46,7 @@ from ingest.store import (
     read_chunks,
     read_manifest,
 )
+from ingest.corpus import CorpusRead, progress_bar, read_corpus
 
 COPY_BATCH = 1000  # well under chromadb's max batch size (5461 in 1.5)
 
@@ -299,7 +299,7 @@ def manifest_of(generation: str, previous: Previous, p: Plan, dim: int | None) -
 
 
 def run(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
-    """The whole ingest under the lock; see `ingest.store.ingest_corpus`."""
+    """The whole ingest under the lock; see `index.store.ingest_corpus`."""
     data_dir = Path(settings.data_dir)
     # The file lock is taken in both homes: it costs nothing and keeps two runs on one machine apart
     # with a lock the kernel releases when its holder dies.

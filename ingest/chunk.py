@@ -17,9 +17,9 @@ import math
 import re
 from dataclasses import dataclass
 
+from index.chunk import Chunk
 from ingest.clean import LIST_RE
 from ingest.load import Document
-from ingest.model import Chunk
 from ingest.structure import Section, split_sections
 
 PARAGRAPH_SEP = "\n\n"

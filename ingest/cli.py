@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.errors import DossierError
-from ingest.settings import Settings
+from index.errors import DossierError
+from index.settings import Settings
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +49,7 @@ class DeferredEmbedder:
     """
 
     def __init__(self, settings):
-        from ingest.embed import load_embedder
+        from index.embed import load_embedder
 
         light = load_embedder(settings, for_queries=True)
         self.name = light.name
@@ -59,7 +59,7 @@ class DeferredEmbedder:
 
     def _model(self):
         if self._real is None:
-            from ingest.embed import load_embedder
+            from index.embed import load_embedder
 
             self._real = load_embedder(self._settings)
         return self._real
@@ -81,7 +81,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def cmd_ingest(args, settings, *, embedder=None) -> int:
     """Run an ingest; exit code 1 when a file could not be read (the others are indexed)."""
-    from ingest.store import ingest_corpus
+    from index.store import ingest_corpus
 
     embedder = embedder if embedder is not None else DeferredEmbedder(settings)
     progress = None
@@ -118,7 +118,7 @@ def _summary(report) -> str:
 
 def cmd_status(args, settings) -> int:
     """Print what the current index holds."""
-    from ingest.store import Index
+    from index.store import Index
 
     index = Index.open(settings)
     try:
@@ -132,7 +132,7 @@ def cmd_status(args, settings) -> int:
         }
         where = ""
         if settings.chroma_url:
-            from ingest.server import display_url
+            from index.chroma import display_url
 
             status["chroma_url"] = display_url(settings.chroma_url)
             where = f" op de Chroma-server {status['chroma_url']}"

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.errors import DocumentError
-from ingest.model import Chunk
+from index.chunk import Chunk
+from index.errors import DocumentError
 
 # Files that live in the corpus folder but are not documents: the meldpunt card (contacts.toml) is data.
 IGNORED_SUFFIXES = {".toml"}

@@ -46,7 +46,7 @@ def isolated_env(tmp_path, monkeypatch):
 @pytest.fixture
 def settings():
     """Settings as the application builds them, from the isolated environment."""
-    from ingest.settings import Settings
+    from index.settings import Settings
 
     return Settings()
 
@@ -68,9 +68,9 @@ def small_corpus(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def dossier_index(tmp_path_factory):
     """Settings of an index of the real dossier, built once per session with the real model and Chroma."""
-    from ingest.embed import load_embedder
-    from ingest.settings import Settings
-    from ingest.store import ingest_corpus
+    from index.embed import load_embedder
+    from index.settings import Settings
+    from index.store import ingest_corpus
 
     with pytest.MonkeyPatch.context() as mp:
         for name, value in {

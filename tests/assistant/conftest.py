@@ -1,4 +1,4 @@
-"""Fixtures of the answering tests: a tiny in-memory index (a fake of ingest.store.Index's read side)."""
+"""Fixtures of the answering tests: a tiny in-memory index (a fake of index.store.Index's read side)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from ingest.embed import HashEmbedder
-from ingest.lexical import LexicalIndex, tokenize
-from ingest.model import Chunk
+from index.chunk import Chunk
+from index.embed import HashEmbedder
+from index.lexical import LexicalIndex, tokenize
 
 DOC = "dossier.txt"
 
@@ -80,7 +80,7 @@ def make_chunks() -> list[Chunk]:
 
 
 class MemoryIndex:
-    """The read side of ingest.store.Index over chunks in memory: BM25 over stems and numpy cosine."""
+    """The read side of index.store.Index over chunks in memory: BM25 over stems and numpy cosine."""
 
     def __init__(self, chunks: list[Chunk], embedder):
         self.chunks = chunks

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answer import split_units
 from assistant.eval import markers_valid
-from ingest.errors import QuestionError
+from index.errors import QuestionError
 
 MARKER = re.compile(r"\[(\d+)\]")
 LEADS = ("Volgens het dossier:", "According to the dossier (quoted in Dutch):")
@@ -247,7 +247,7 @@ def test_unknown_law_is_refused_by_name(assistant):
 
 def _sentence(text: str, hit: int = 0):
     from assistant.answer import Sentence
-    from ingest.lexical import tokenize
+    from index.lexical import tokenize
 
     return Sentence(text, hit, 0, set(tokenize(text)), score=1.0)
 

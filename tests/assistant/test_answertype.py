@@ -3,7 +3,7 @@
 import pytest
 
 from assistant import answertype as at
-from ingest.lexical import tokenize
+from index.lexical import tokenize
 
 LOWER = {
     "officier",
@@ -133,7 +133,7 @@ def test_who_accepts_an_organisation_not_named_in_the_question():
     ],
 )
 def test_named_phrases(question, names):
-    from ingest.lexical import DUTCH_STOPWORDS
+    from index.lexical import DUTCH_STOPWORDS
 
     assert at.named_phrases(question, DUTCH_STOPWORDS) == names
 
@@ -172,7 +172,7 @@ def test_a_law_citation_is_an_article_number_not_the_word_wet():
     ],
 )
 def test_one_word_laws_multi_word_law_titles_and_names_with_tussenvoegsel(question, names):
-    from ingest.lexical import DUTCH_STOPWORDS
+    from index.lexical import DUTCH_STOPWORDS
 
     assert at.named_phrases(question, DUTCH_STOPWORDS) == names
 

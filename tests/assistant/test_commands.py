@@ -84,7 +84,7 @@ def test_cold_ask_stays_light(dossier_index, tmp_path):
     """The ask path must not import torch, sentence-transformers, LangChain or Gradio."""
     probe = (
         "import sys, time; t = time.perf_counter()\n"
-        "from assistant.cli import run\n"
+        "from cli import run\n"
         "code = run(['ask', '--json', 'Wat doet het ESSM?'])\n"
         "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'langchain', "
         "'langchain_core', 'gradio') if m in sys.modules)\n"

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import eval as ev
 from assistant import eval_conversations as ec
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 
 PHONE = "010 - 236 52 56"
 

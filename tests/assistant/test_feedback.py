@@ -6,7 +6,7 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 from assistant.types import Answer, Citation
-from ingest.settings import Settings
+from index.settings import Settings
 
 QUESTION = "Cliënt met BSN 123.456.782 en 06-12345678 (piet@example.nl) werkt 70 uur, wat nu?"
 

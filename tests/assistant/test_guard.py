@@ -11,8 +11,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from assistant import guard
-from ingest.errors import SettingsError
-from ingest.settings import Settings
+from index.errors import SettingsError
+from index.settings import Settings
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant import meldpunt as mp
-from ingest.errors import SettingsError
+from index.errors import SettingsError
 from tests.conftest import DOSSIER
 
 AMS = ZoneInfo("Europe/Amsterdam")

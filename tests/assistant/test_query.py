@@ -3,9 +3,9 @@
 import pytest
 
 from assistant.query import Vocabulary, clean_question, is_followup, prepare, previous_user_question
-from ingest.errors import QuestionError
-from ingest.lexical import tokenize
-from ingest.model import Chunk
+from index.chunk import Chunk
+from index.errors import QuestionError
+from index.lexical import tokenize
 from tests.assistant.conftest import MemoryIndex, make_chunks
 
 EXTRA = [
@@ -18,7 +18,7 @@ EXTRA = [
 
 @pytest.fixture
 def vocab():
-    from ingest.embed import HashEmbedder
+    from index.embed import HashEmbedder
 
     chunks = make_chunks() + [Chunk("x.txt", ("X",), t, ordinal=i) for i, t in enumerate(EXTRA)]
     return Vocabulary.from_index(MemoryIndex(chunks, HashEmbedder()))

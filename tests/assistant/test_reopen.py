@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.embed import HashEmbedder
+from index.embed import HashEmbedder
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def corpus(tmp_path, monkeypatch):
 def test_assistant_reopens_after_a_new_ingest(corpus, monkeypatch):
     from assistant import core
     from assistant.core import Assistant
-    from ingest.settings import Settings
-    from ingest.store import ingest_corpus
+    from index.settings import Settings
+    from index.store import ingest_corpus
 
     settings = Settings()
     ingest_corpus(settings, HashEmbedder())

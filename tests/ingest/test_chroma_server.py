@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest import server
-from ingest.embed import HashEmbedder
-from ingest.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
-from ingest.generations import collection_name
-from ingest.lexical import tokenize
-from ingest.settings import Settings
-from ingest.store import Index, _chroma_client, ingest_corpus
+from index import chroma as server
+from index.embed import HashEmbedder
+from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
+from index.generations import collection_name
+from index.lexical import tokenize
+from index.settings import Settings
+from index.store import Index, _chroma_client, ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -300,9 +300,9 @@ def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
 
 KILLED_INGEST = """
 import sys, time
-from ingest.embed import HashEmbedder
-from ingest.settings import Settings
-from ingest.store import ingest_corpus
+from index.embed import HashEmbedder
+from index.settings import Settings
+from index.store import ingest_corpus
 
 class Slow(HashEmbedder):
     def embed_documents(self, texts):

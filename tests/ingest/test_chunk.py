@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from index.settings import Settings
 from ingest.chunk import PARAGRAPH_SEP, chunk_document, pack_section, split_sentences
 from ingest.load import Document, load_document
-from ingest.settings import Settings
 from ingest.structure import Section, split_sections
 
 ROOT = Path(__file__).resolve().parents[2]

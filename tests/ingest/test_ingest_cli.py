@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from index.embed import HashEmbedder
+from index.settings import Settings
 from ingest import cli
-from ingest.embed import HashEmbedder
-from ingest.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"

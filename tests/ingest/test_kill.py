@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embed import HashEmbedder
-from ingest.generations import generations_dir
-from ingest.lexical import tokenize
-from ingest.settings import Settings
-from ingest.store import Index, ingest_corpus
+from index.embed import HashEmbedder
+from index.generations import generations_dir
+from index.lexical import tokenize
+from index.settings import Settings
+from index.store import Index, ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"
@@ -38,9 +38,9 @@ QUERIES = [
 
 INGEST = """
 import sys, time
-from ingest.embed import HashEmbedder
-from ingest.settings import Settings
-from ingest.store import ingest_corpus
+from index.embed import HashEmbedder
+from index.settings import Settings
+from index.store import ingest_corpus
 
 class Slow(HashEmbedder):
     def embed_documents(self, texts):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import DocumentError
+from index.errors import DocumentError
+from index.settings import Settings
 from ingest.load import SUPPORTED_SUFFIXES, Document, load_document
-from ingest.settings import Settings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = DATA / "samples"

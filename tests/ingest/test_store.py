@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embed import HashEmbedder
-from ingest.errors import IndexCorrupt, IndexMissing, IngestBusy, SettingsError
-from ingest.generations import GenerationPointer, generation_dir, generations_dir, ingest_lock
-from ingest.lexical import tokenize
-from ingest.settings import Settings
-from ingest.store import Index, ingest_corpus
+from index.embed import HashEmbedder
+from index.errors import IndexCorrupt, IndexMissing, IngestBusy, SettingsError
+from index.generations import GenerationPointer, generation_dir, generations_dir, ingest_lock
+from index.lexical import tokenize
+from index.settings import Settings
+from index.store import Index, ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "data" / "samples"
@@ -396,9 +396,9 @@ def test_reading_the_index_imports_no_model_libraries(corpus, settings):
     ingest()
     code = (
         "import sys, numpy as np\n"
-        "from ingest.settings import Settings\n"
-        "from ingest.store import Index\n"
-        "from ingest.lexical import tokenize\n"
+        "from index.settings import Settings\n"
+        "from index.store import Index\n"
+        "from index.lexical import tokenize\n"
         "index = Index.open(Settings())\n"
         "assert index.dense_search(np.ones(64, np.float32) / 8, 3)\n"
         "assert index.lexical_search(tokenize('slachtoffers opvang'), 3)\n"

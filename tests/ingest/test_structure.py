@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from index.settings import Settings
 from ingest.load import Document, load_document
-from ingest.settings import Settings
 from ingest.structure import announced_parts, group_name, split_sections
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -58,7 +58,7 @@ def clean_env(data_dir: Path, corpus_dir: Path = CORPUS, **extra: str) -> dict[s
 
 def hash_settings_for(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
     """Settings independent of the shell's environment and of any .env file."""
-    from ingest.settings import Settings
+    from index.settings import Settings
 
     with pytest.MonkeyPatch.context() as mp:
         for name in list(os.environ):
@@ -70,8 +70,8 @@ def hash_settings_for(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
 @pytest.fixture(scope="session")
 def hash_index(tmp_path_factory):
     """Settings of an index of the real dossier embedded with HashEmbedder (built once, ~2 s)."""
-    from ingest.embed import HashEmbedder
-    from ingest.store import ingest_corpus
+    from index.embed import HashEmbedder
+    from index.store import ingest_corpus
 
     settings = hash_settings_for(tmp_path_factory.mktemp("hash-index"))
     ingest_corpus(settings, HashEmbedder())
@@ -82,7 +82,7 @@ def hash_index(tmp_path_factory):
 def hash_assistant(hash_index):
     """An Assistant over `hash_index` with the hash embedder: milliseconds per question."""
     from assistant.core import Assistant
-    from ingest.embed import HashEmbedder
+    from index.embed import HashEmbedder
 
     return Assistant(hash_index, embedder=HashEmbedder())
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from assistant import present
 from assistant.types import Answer, Citation, Meldpunt
-from ingest.errors import QuestionError
+from index.errors import QuestionError
 
 PHONE = "010 - 236 52 56"
 DUTCH_HINTS = ("vraag", "Typ", "tekens", "korter")

@@ -21,11 +21,11 @@ from conftest import REPO, TALLY
 
 from assistant import core
 from assistant.core import Assistant
-from ingest.embed import HashEmbedder
-from ingest.generations import GenerationPointer, generations_dir
-from ingest.lexical import tokenize
-from ingest.settings import Settings
-from ingest.store import Index, ingest_corpus
+from index.embed import HashEmbedder
+from index.generations import GenerationPointer, generations_dir
+from index.lexical import tokenize
+from index.settings import Settings
+from index.store import Index, ingest_corpus
 
 
 def _load_kill_helpers():

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import DOSSIER_BIN, clean_env, hash_settings_for
 
-from ingest.embed import HashEmbedder
-from ingest.errors import ModelError
-from ingest.settings import BUNDLED_MODEL_SHA256
-from ingest.store import ingest_corpus
+from index.embed import HashEmbedder
+from index.errors import ModelError
+from index.settings import BUNDLED_MODEL_SHA256
+from index.store import ingest_corpus
 
 MARKER = "Kwartelkoning4417"
 QUESTION = f"Mijn collega {MARKER} vermoedt uitbuiting in een nagelsalon, wat moet ik doen?"
@@ -88,7 +88,7 @@ def tampered_model(tmp_path_factory) -> Path:
 
 def test_a_tampered_model_is_refused_by_the_assistant(hash_index, tampered_model, monkeypatch):
     from assistant.core import Assistant
-    from ingest.settings import Settings
+    from index.settings import Settings
 
     monkeypatch.setenv("DOSSIER_DATA_DIR", str(hash_index.data_dir))
     monkeypatch.setenv("DOSSIER_EMBEDDING_MODEL", str(tampered_model))

@@ -12,7 +12,7 @@ from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, toas
 
 import ui
 from assistant import guard, present
-from ingest.settings import Settings
+from index.settings import Settings
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ import socket
 import pytest
 
 import ui
-from ingest.errors import SettingsError
-from ingest.settings import Settings
+from index.errors import SettingsError
+from index.settings import Settings
 
 
 def test_serve_refuses_public_host_without_auth_before_loading(capsys, monkeypatch, tmp_path):

@@ -7,7 +7,7 @@ including hostile passage text that the page must show as text.
 from __future__ import annotations
 
 from assistant.types import Answer, Citation, Meldpunt
-from ingest.errors import IndexCorrupt
+from index.errors import IndexCorrupt
 
 HOSTILE = (
     '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> ![x](http://evil.test/x.png)'

@@ -14,8 +14,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ingest.errors import ModelError
-from ingest.settings import BUNDLED_MODEL
+from index.errors import ModelError
+from index.settings import BUNDLED_MODEL
 
 
 @runtime_checkable
@@ -229,7 +229,7 @@ def load_embedder(settings, *, for_queries: bool = False) -> Embedder:
     folder, name = resolve_model(settings)
     sha = verify_weights(folder, settings.expected_model_sha256) if settings.model_sha256 != "skip" else None
     if for_queries:
-        from ingest.minilm import MiniLM, UnsupportedModel
+        from index.minilm import MiniLM, UnsupportedModel
 
         try:
             return NumpyEmbedder(MiniLM.load(folder), name, sha, settings.embed_batch_size)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from ingest.lexical import DUTCH_STOPWORDS, LexicalIndex, fold, tokenize
+from index.lexical import DUTCH_STOPWORDS, LexicalIndex, fold, tokenize
 
 SAMPLE = (
     "Slachtoffers van uitbuiting melden zich soms zelf bij de politie. De zorgcoördinator regelt opvang. "

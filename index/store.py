@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from ingest import server
-from ingest.errors import IndexCorrupt, IndexMissing, IndexUnavailable, SettingsError
-from ingest.generations import GenerationPointer, generation_dir
-from ingest.lexical import LexicalIndex
-from ingest.model import Chunk
+from index import chroma as server
+from index.chunk import Chunk
+from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, SettingsError
+from index.generations import GenerationPointer, generation_dir
+from index.lexical import LexicalIndex
 
 FORMAT = 2  # bump when the layout of a generation changes; an ingest then rebuilds
 MANIFEST = "manifest.json"
@@ -225,7 +225,7 @@ class Index:
             ) from err
 
     def lexical_search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
-        """BM25 over the stemmed terms (from `ingest.lexical.tokenize`): (chunk id, score), best first."""
+        """BM25 over the stemmed terms (from `index.lexical.tokenize`): (chunk id, score), best first."""
         return [(self.chunks[i].id, score) for i, score in self._lexical.search(tokens, k)]
 
     def is_current(self) -> bool:

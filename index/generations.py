@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.errors import IngestBusy
+from index.errors import IngestBusy
 
 GENERATIONS = "generations"
 LOCK_FILE = "ingest.lock"

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest import embed
-from ingest.embed import Embedder, HashEmbedder, NumpyEmbedder, file_sha256, load_embedder, verify_weights
-from ingest.errors import ModelError
-from ingest.minilm import UnsupportedModel, _gelu, read_config
-from ingest.settings import BUNDLED_MODEL_SHA256, Settings
+from index import embed
+from index.embed import Embedder, HashEmbedder, NumpyEmbedder, file_sha256, load_embedder, verify_weights
+from index.errors import ModelError
+from index.minilm import UnsupportedModel, _gelu, read_config
+from index.settings import BUNDLED_MODEL_SHA256, Settings
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "mensen", "handel", "uitbuiting", "meld", "##punt", "de", "het"]
 

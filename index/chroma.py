@@ -35,9 +35,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
-from ingest.errors import IndexCorrupt, IndexUnavailable, IngestBusy, SettingsError
-from ingest.generations import COLLECTION_PREFIX
-from ingest.model import SECTION_SEP, Chunk
+from index.chunk import SECTION_SEP, Chunk
+from index.errors import IndexCorrupt, IndexUnavailable, IngestBusy, SettingsError
+from index.generations import COLLECTION_PREFIX
 
 META = "dossier_meta"
 CURRENT = "current"
