@@ -1,6 +1,6 @@
 """Answering questions over the index: hybrid retrieval, extractive cited answers, the meldpunt card.
 
-Knows nothing of the page; imports only from `ingest`.
+Knows nothing of the page or of how the index is built; imports only from `index`.
 """
 
 from assistant.types import Answer, Citation, Meldpunt

@@ -14,18 +14,17 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import answertype
-from assistant.intent import words
 from assistant.query import Query
 from assistant.retrieve import Hit
 from assistant.types import Citation
 from index.lexical import tokenize
+from index.text import LIST_ITEM, LIST_MARKER, words
 
 MAX_SENTENCES = 4
 _GAIN_FLOOR = 0.5  # a sentence scoring under half the best is never quoted...
 _MIN_GAIN = 0.15  # ...and one under `ratio` of it only when it covers this much of the question anew
 _JOIN_LIMIT = 450  # a "...:" lead-in is quoted together with its list when the whole stays this short
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9À-Ý])")
-_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)])\s+")
 
 # Stems of words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = {
@@ -75,12 +74,12 @@ def split_units(text: str) -> list[Unit]:
     marker of a standalone item is left off, inside a joined unit it stays."""
     pieces: list[Unit] = []
     markers: dict[int, str] = {}  # piece index -> its list marker, kept when joined ("taken: - Zet ...")
-    for para in re.split(r"\n\s*\n|\n(?=\s*(?:[-–•*·]|\d{1,2}[.)])\s)", text):
+    for para in re.split(rf"\n\s*\n|\n(?=\s*{LIST_MARKER}\s)", text):
         para = " ".join(para.split())
         if not para:
             continue
-        marker = _LIST_ITEM.match(para)
-        para = _LIST_ITEM.sub("", para)
+        marker = LIST_ITEM.match(para)
+        para = LIST_ITEM.sub("", para)
         parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
         pieces.extend(Unit(p, bool(marker) and n == 0) for n, p in enumerate(parts))
         if marker and parts:
@@ -104,11 +103,6 @@ def split_units(text: str) -> list[Unit]:
         out.append(pieces[i])
         i += 1
     return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """The texts of `split_units`."""
-    return [u.text for u in split_units(text)]
 
 
 def idf_table(vocabulary: dict[str, int], n_docs: int) -> dict[str, float]:

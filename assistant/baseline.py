@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
 
 
 class NaiveBaseline:
     """Build once, then `ask(question) -> dict` in the shape of `Answer.to_dict()`."""
 
-    def __init__(self, settings, k: int = 5):
+    def __init__(self, settings, documents: list[tuple[str, str]], k: int = 5):
+        """`documents`: (source, raw text) of every corpus file (`ingest.corpus.raw_documents`)."""
         for name, value in {
             "ANONYMIZED_TELEMETRY": "False",
             "HF_HUB_OFFLINE": "1",
@@ -30,17 +30,12 @@ class NaiveBaseline:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         from index.embed import resolve_model
-        from ingest.load import SUPPORTED_SUFFIXES, load_document
 
         self.k = k
-        corpus = Path(settings.corpus_dir)
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
         docs = []
-        paths = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-        for path in paths:
-            doc = load_document(path, corpus, settings)
-            text = "\n\n".join(t for _page, t in doc.pages)
-            docs += splitter.create_documents([text], metadatas=[{"source": doc.source}])
+        for source, text in documents:
+            docs += splitter.create_documents([text], metadatas=[{"source": source}])
         folder, _name = resolve_model(settings)
         embeddings = HuggingFaceEmbeddings(
             model_name=str(folder), encode_kwargs={"normalize_embeddings": True}

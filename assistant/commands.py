@@ -115,8 +115,12 @@ def _emit(answer, as_json: bool) -> None:
 # ---------------------------------------------------------------- eval
 
 
-def cmd_eval(args, settings) -> int:
-    """Print the metrics of the system and the baseline (and their ratio), or the calibration."""
+def cmd_eval(args, settings, *, load_documents=None) -> int:
+    """Print the metrics of the system and the baseline (and their ratio), or the calibration.
+
+    `load_documents(settings)` gives the raw (source, text) of the corpus for the naive baseline; the
+    command line passes ingest's loader (cli.py), since answering code does not import ingest.
+    """
     from pathlib import Path
 
     from assistant import eval as ev
@@ -140,8 +144,9 @@ def cmd_eval(args, settings) -> int:
     results, seconds = ev.run_system(assistant, items)
     columns = {"system": ev.score(items, results, phone=phone, k=args.k)}
     if not args.no_baseline:
+        documents = load_documents(settings)
         columns["baseline"] = ev.score(
-            items, ev.baseline_results(settings, items, k=args.k), phone=phone, k=args.k
+            items, ev.baseline_results(settings, items, documents, k=args.k), phone=phone, k=args.k
         )
     missed = ev.failures(items, results, phone=phone)
     if args.json:

@@ -25,9 +25,9 @@ from assistant.scope import Signals, Thresholds
 from assistant.types import Answer, Meldpunt
 from index.chunk import Chunk
 from index.errors import QuestionError
+from index.text import fold, normalise
 
 REOPEN_CHECK_SECONDS = 2.0
-_NORM = re.compile(r"[^a-z0-9]+")
 
 
 class _State:
@@ -43,13 +43,13 @@ class _State:
             for c in index.chunks
             for w in re.findall(r"[^\W\d_]+", c.text)
             if w.islower()
-            for w in [intent.fold(w)]
+            for w in [fold(w)]
         }
         self.meldpunt_chunk, self.meldpunt_sentence = _find_meldpunt(index.chunks, facts)
         # Sentences and their stems, once per passage: answering then only scores them.
         self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
         # All text as normalised words, to check that names a question uses stand in the dossier.
-        self.text_norm = " " + " ".join(_norm(c.index_text) for c in index.chunks) + " "
+        self.text_norm = " " + " ".join(normalise(c.index_text) for c in index.chunks) + " "
         # The passage that goes on where another stops (same document and section, next position).
         by_place = {(c.source, c.ordinal): c for c in index.chunks}
         self.next_chunk = {
@@ -59,24 +59,20 @@ class _State:
         }
 
 
-def _norm(text: str) -> str:
-    return " ".join(_NORM.split(intent.fold(text))).strip()
-
-
 def _find_meldpunt(chunks: list[Chunk], facts: mp.MeldpuntFacts) -> tuple[Chunk | None, str]:
     """The passage the card's facts come from: the one holding the source quote, else the phone number."""
-    quote = _norm(facts.source_quote) if facts.source_quote else None
+    quote = normalise(facts.source_quote) if facts.source_quote else None
     digits = re.sub(r"\D", "", facts.phone)
     best = None
     for c in chunks:
-        if quote and quote in _norm(c.text):
+        if quote and quote in normalise(c.text):
             best = c
             break
         if best is None and digits and digits in re.sub(r"\D", "", c.text):
             best = c
     if best is None:
         return None, ""
-    sentences = ans.split_sentences(best.text)
+    sentences = [u.text for u in ans.split_units(best.text)]
     for s in sentences:
         if digits and digits in re.sub(r"\D", "", s):
             return best, s

@@ -11,12 +11,12 @@ import math
 import re
 import statistics
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.baseline import NaiveBaseline
 from index.errors import SettingsError
+from index.text import normalise
 
 FUZZY_MIN_CHARS = 12
 FUZZY_MIN_RATIO = 92.0
@@ -33,20 +33,13 @@ METRICS = (
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def normalize(text: str) -> str:
-    """NFKD, accents stripped, lower case, every run of non-alphanumerics one space."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.split(r"[^0-9a-z]+", text)).strip()
-
-
 def evidence_in(evidence: list[str], text: str) -> bool:
     """Any evidence string in `text`, exactly after normalising or fuzzily (partial ratio >= 92, 12+ chars)"""
     from rapidfuzz import fuzz
 
-    hay = normalize(text)
+    hay = normalise(text)
     for ev in evidence:
-        needle = normalize(ev)
+        needle = normalise(ev)
         if not needle:
             continue
         if needle in hay:
@@ -322,9 +315,9 @@ def fusion_study(assistant, items: list[dict], variants: dict, *, phone: str) ->
 # ---------------------------------------------------------------- the naive baseline
 
 
-def baseline_results(settings, items: list[dict], k: int = 5) -> list[dict]:
-    """Answers of the naive baseline (assistant/baseline.py) to every question, as dicts."""
-    base = NaiveBaseline(settings, k=k)
+def baseline_results(settings, items: list[dict], documents: list[tuple[str, str]], k: int = 5) -> list[dict]:
+    """Answers of the naive baseline (assistant/baseline.py) over `documents` to every question, as dicts."""
+    base = NaiveBaseline(settings, documents, k=k)
     try:
         return [base.ask(item["question"]) for item in items]
     finally:

@@ -9,21 +9,9 @@ come in pairs, so a plain look-up that happens to contain "terecht" or "slachtof
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-
-def words(text: str) -> frozenset[str]:
-    """A set of words written as one whitespace-separated string (keeps word lists compact)."""
-    return frozenset(text.split())
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents stripped, typographic apostrophes made plain (for cue matching)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower().replace("’", "'").replace("‘", "'")
-
+from index.text import fold, words
 
 # ---------------------------------------------------------------- language
 

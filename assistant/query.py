@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.intent import detect_lang, fold, words
+from assistant.intent import detect_lang
 from assistant.vocabulary import WORD as _WORD
 from assistant.vocabulary import Vocabulary
 from index.errors import QuestionError
 from index.lexical import DUTCH_STOPWORDS, tokenize
+from index.text import fold, words
 
 GLOSSARY = Path(__file__).with_name("glossary.toml")
 

@@ -17,11 +17,11 @@ mediocre in both. Score fusion keeps how far ahead the best lexical match is.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.query import Query
 from index.chunk import Chunk
+from index.text import is_list_item
 
 RRF_K = 60
 
@@ -145,14 +145,11 @@ def _fuse(lists: list[tuple[float, list[tuple[str, float]], str]], fusion: Fusio
     return scores
 
 
-_LIST_START = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)])\s")
-
-
 def _with_continuations(hits: list[Hit], next_chunk: dict, k: int, depth: int = 3) -> list[Hit]:
     out = list(hits)
     for hit in hits[:depth]:
         nxt = next_chunk.get(hit.chunk.id)
-        if nxt is None or not hit.chunk.text.rstrip().endswith((":", ";")) or not _LIST_START.match(nxt.text):
+        if nxt is None or not hit.chunk.text.rstrip().endswith((":", ";")) or not is_list_item(nxt.text):
             continue
         present = next((h for h in out if h.chunk.id == nxt.id), None)
         if present is not None:

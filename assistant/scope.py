@@ -15,18 +15,16 @@ Situational questions are never refused: the caller does not ask.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from assistant import answertype
 from assistant.answer import _TYPE_WORDS, Sentence, _match
-from assistant.intent import fold
 from assistant.query import Query
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
+from index.text import normalise
 
 _NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
-_NORM = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -77,17 +75,12 @@ def refuse(s: Signals, t: Thresholds) -> bool:
     return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense
 
 
-def norm(text: str) -> str:
-    """Lower case, accents off, words separated by single spaces."""
-    return " ".join(_NORM.split(fold(text))).strip()
-
-
 def missing_names(question: str, text_norm: str) -> list[str]:
     """Names of two or more words in the question whose first two words never stand together in the dossier
     ('Wet regulering sekswerk'), where the dossier's own names ('Regionale Tafel') do."""
     missing = []
     for name in answertype.named_phrases(question, _NAME_STOP):
-        first_two = " ".join(norm(name).split()[:2])
+        first_two = " ".join(normalise(name).split()[:2])
         if f" {first_two} " not in text_norm:
             missing.append(name)
     return missing

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from assistant.intent import fold
 from index.lexical import tokenize
+from index.text import fold
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD = WORD

@@ -71,7 +71,7 @@ def child_ingest(args: dict) -> dict:
     (for sentence-transformers mostly importing torch) is reported beside it.
     """
     from index.settings import Settings
-    from index.store import ingest_corpus
+    from ingest.build import ingest_corpus
 
     s = Settings()
     t0 = time.perf_counter()
@@ -131,10 +131,13 @@ def find_baseline():
 
 def _baseline(s, questions: list[str], rounds: int) -> dict:
     """Warm latency of the naive baseline (RecursiveCharacterTextSplitter 1000/100 + dense-only Chroma)."""
+    from ingest.corpus import raw_documents
+
     factory = find_baseline()
+    documents = raw_documents(s)
     if factory is not None:
         t = time.perf_counter()
-        base = factory(s)
+        base = factory(s, documents)
         out = {"baseline_load_s": time.perf_counter() - t}
         ask = getattr(base, "ask", None) or base
         for q in questions[:3]:
@@ -150,12 +153,12 @@ def _baseline(s, questions: list[str], rounds: int) -> dict:
     # baseline_results builds its store and answers in one call, so per-question latency cannot be
     # taken apart: the mean is (time with the questions - time without) / number of questions.
     items = [{"question": q} for q in questions] * rounds
-    baseline_results(s, items[:3])  # warm: imports and model
+    baseline_results(s, items[:3], documents)  # warm: imports and model
     t = time.perf_counter()
-    baseline_results(s, [])
+    baseline_results(s, [], documents)
     build = time.perf_counter() - t
     t = time.perf_counter()
-    baseline_results(s, items)
+    baseline_results(s, items, documents)
     total = time.perf_counter() - t
     return {
         "baseline_build_s": build,

@@ -1,4 +1,4 @@
-"""The index on a shared Chroma server (DOSSIER_CHROMA_URL): the pointer, the ingest lock, the passages.
+"""The index on a shared Chroma server (DOSSIER_CHROMA_URL): the client, the pointer, the passages.
 
     Chroma server (`chroma run --path DIR --host 127.0.0.1 --port 8000`)
       dossier_meta            one record "current": the generation id (metadata) and its manifest
@@ -11,14 +11,7 @@ In this mode a page process needs nothing from its own data folder, so processes
 share one index: each reads the manifest and every passage from the server and builds the BM25
 arrays in memory with `LexicalIndex.from_texts`, the same code that writes the local lexical index.
 
-The lock: creating a collection is atomic on the server (a second create of the same name fails), so
-of two ingests on different machines only one gets it. Its metadata names the owner and a heartbeat
-in the *server's* clock (`client.heartbeat()`, so clocks of the machines need not agree), refreshed
-every HEARTBEAT_SECONDS; a lock not refreshed for STALE_SECONDS belongs to a killed ingest and is
-taken over. Right before switching, an ingest checks it still holds the lock, so one that lost it
-(paused past the stale limit) gives up instead of switching. Best effort, not a consensus protocol:
-a takeover between that check and the switch is possible in theory (an ingest paused for two minutes
-in that one millisecond); the switch would then still point at a whole generation.
+The ingest lock (dossier_ingest_lock) and pruning are the write side: ingest/publish.py.
 """
 
 from __future__ import annotations
@@ -28,23 +21,17 @@ import contextlib
 import json
 import os
 import re
-import secrets
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from index.chunk import SECTION_SEP, Chunk
-from index.errors import IndexCorrupt, IndexUnavailable, IngestBusy, SettingsError
-from index.generations import COLLECTION_PREFIX
+from index.errors import IndexCorrupt, IndexUnavailable, SettingsError
 
 META = "dossier_meta"
 CURRENT = "current"
-LOCK = "dossier_ingest_lock"
 PAGE = 2000  # records per request when reading a generation; well under chromadb's max batch (5461)
-HEARTBEAT_SECONDS = 15.0
-STALE_SECONDS = 120.0
 
 
 # ---------------------------------------------------------------- the address
@@ -74,6 +61,23 @@ def client_args(url: str) -> dict:
         pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
         args["headers"] = {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
     return args
+
+
+def client(settings, path: Path | None = None):
+    """The one place a Chroma client is made: the server of DOSSIER_CHROMA_URL, else the store in `path`."""
+    # chromadb reads this when its telemetry module loads; Settings below covers the client itself.
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        args = client_args(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(**args, settings=chroma_settings)
+        except ValueError as err:  # chromadb's "Could not connect to a Chroma server"
+            raise unavailable(settings.chroma_url, err) from err
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 def display_url(url: str) -> str:
@@ -185,22 +189,6 @@ def read_generation(client, manifest: dict, url: str):
     return collection, chunks
 
 
-def prune(client, keep: set[str | None], url: str) -> list[str]:
-    """Delete every generation collection not in `keep` (old ones and leftovers of a killed ingest)."""
-    from chromadb.errors import NotFoundError
-
-    removed = []
-    with reaching(url):
-        names = sorted(c.name for c in client.list_collections())
-        for name in names:
-            generation = name[len(COLLECTION_PREFIX) :]
-            if name.startswith(COLLECTION_PREFIX) and generation not in keep:
-                with contextlib.suppress(NotFoundError):  # another process removed it first
-                    client.delete_collection(name)
-                removed.append(generation)
-    return removed
-
-
 # ---------------------------------------------------------------- which generation is current
 
 
@@ -252,120 +240,9 @@ class ServerPointer:
                 ids=[CURRENT],
                 embeddings=[[0.0]],  # Chroma wants a vector per record; this collection is never searched
                 documents=[json.dumps(manifest, ensure_ascii=False)],
-                metadatas=[{"generation": generation, "switched_at": _now()}],
+                metadatas=[{"generation": generation, "switched_at": now()}],
             )
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-# ---------------------------------------------------------------- the ingest lock
-
-
-class ServerLock:
-    """The ingest lock on the server (see the module docstring); use `ingest_lock`."""
-
-    def __init__(self, client, url: str):
-        self._client = client
-        self._url = url
-        self._token = secrets.token_hex(8)
-        self.owner = f"{socket.gethostname()}, proces {os.getpid()}"
-        self._started = _now()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._collection = None
-
-    def _info(self) -> dict:
-        return {
-            "owner": self.owner,
-            "token": self._token,
-            "started_at": self._started,
-            "heartbeat": self._server_seconds(),
-        }
-
-    def _server_seconds(self) -> int:
-        return self._client.heartbeat() // 1_000_000_000
-
-    def _held(self) -> dict | None:
-        """The metadata of the lock as it is on the server now, or None when nobody holds it."""
-        from chromadb.errors import NotFoundError
-
-        try:
-            return dict(self._client.get_collection(LOCK, embedding_function=None).metadata or {})
-        except NotFoundError:
-            return None
-
-    def acquire(self) -> None:
-        """Take the lock, or take over an abandoned one; IngestBusy when a live ingest holds it."""
-        from chromadb.errors import ChromaError, NotFoundError
-
-        with reaching(self._url):
-            for _attempt in range(3):
-                try:
-                    self._collection = self._client.create_collection(
-                        LOCK, metadata=self._info(), embedding_function=None
-                    )
-                    break
-                except ChromaError:
-                    held = self._held()
-                    if held is None:
-                        continue  # released between our create and our look: try again
-                    age = self._server_seconds() - int(held.get("heartbeat", 0))
-                    if age < STALE_SECONDS:
-                        raise IngestBusy(
-                            f"Er loopt al een ingest op de Chroma-server {display_url(self._url)} "
-                            f"({held.get('owner', 'onbekend')}, begonnen {held.get('started_at', '?')}, "
-                            f"laatste teken van leven {age} s geleden). Wacht tot die klaar is en probeer "
-                            f"het dan opnieuw; een slot dat {STALE_SECONDS:.0f} s niet is ververst, wordt "
-                            "vanzelf overgenomen."
-                        ) from None
-                    with contextlib.suppress(NotFoundError):  # abandoned by a killed ingest
-                        self._client.delete_collection(LOCK)
-            else:
-                raise IngestBusy(
-                    f"Het ingest-slot op de Chroma-server {display_url(self._url)} wisselt steeds van "
-                    "eigenaar; probeer het zo opnieuw."
-                )
-        self._thread = threading.Thread(target=self._beat, name="dossier-ingest-lock", daemon=True)
-        self._thread.start()
-
-    def _beat(self) -> None:
-        while not self._stop.wait(HEARTBEAT_SECONDS):
-            # A missed beat is harmless: `check` before the switch catches a lock that was taken over.
-            with contextlib.suppress(Exception):
-                self._collection.modify(metadata=self._info())
-
-    def check(self) -> None:
-        """IngestBusy when the lock is no longer ours (another ingest took it over as abandoned)."""
-        with reaching(self._url):
-            held = self._held()
-        if held is None or held.get("token") != self._token:
-            raise IngestBusy(
-                f"Het ingest-slot op de Chroma-server {display_url(self._url)} is overgenomen door "
-                f"{(held or {}).get('owner', 'een ander proces')}: deze ingest gaf te lang geen teken "
-                "van leven. De nieuwe index wordt niet in gebruik genomen; start de ingest opnieuw."
-            )
-
-    def release(self) -> None:
-        """Stop the heartbeat and remove the lock if it is still ours."""
-        from chromadb.errors import NotFoundError
-
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-        with contextlib.suppress(IndexUnavailable, NotFoundError), reaching(self._url):
-            held = self._held()
-            if held is not None and held.get("token") == self._token:
-                self._client.delete_collection(LOCK)
-
-
-@contextlib.contextmanager
-def ingest_lock(client, url: str) -> Iterator[ServerLock]:
-    """Hold the ingest lock on the server for the duration of the block."""
-    lock = ServerLock(client, url)
-    lock.acquire()
-    try:
-        yield lock
-    finally:
-        lock.release()

@@ -1,4 +1,4 @@
-"""Index generations on disk: one folder per finished ingest, a pointer to the current one, one lock.
+"""Index generations on disk: one folder per finished ingest and a pointer to the current one.
 
     data_dir/
       ingest.lock               held (flock) by the one running ingest
@@ -8,23 +8,15 @@
 An ingest builds a new generation next to the current one and only then moves the pointer, so a
 failure or a kill leaves the previous index whole. The pointer is a small class so that a shared
 Chroma server (where collections, not folders, hold the vectors) can keep using the same switch.
+The lock, new ids and pruning are the write side: ingest/publish.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import secrets
-import shutil
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-from index.errors import IngestBusy
-
 GENERATIONS = "generations"
-LOCK_FILE = "ingest.lock"
 COLLECTION_PREFIX = "dossier-"
 
 
@@ -40,18 +32,6 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def fsync_tree(root: Path) -> None:
-    """fsync every file and folder under `root`, so a finished generation survives a power cut."""
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        fsync_dir(Path(folder))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -96,49 +76,3 @@ def generations_dir(data_dir: Path) -> Path:
 
 def generation_dir(data_dir: Path, generation: str) -> Path:
     return generations_dir(data_dir) / generation
-
-
-def new_generation_id() -> str:
-    """Sortable by time, unique across processes: 20250101T120000123456-1a2b3c."""
-    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
-
-
-def prune(data_dir: Path, keep: set[str | None]) -> list[str]:
-    """Remove every generation folder not in `keep` (old ones and half-built leftovers); returns their ids."""
-    root = generations_dir(data_dir)
-    if not root.is_dir():
-        return []
-    removed = []
-    for entry in sorted(root.iterdir()):
-        if entry.name not in keep and entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
-    return removed
-
-
-@contextlib.contextmanager
-def ingest_lock(data_dir: Path) -> Iterator[None]:
-    """Hold the ingest lock; raise IngestBusy at once when another ingest has it.
-
-    flock is released by the kernel when the holder dies, so a killed ingest never leaves a stale lock.
-    """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "onbekend"
-            raise IngestBusy(
-                f"Er loopt al een ingest (proces {holder}, slot {data_dir / LOCK_FILE}). "
-                "Wacht tot die klaar is en probeer het dan opnieuw."
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)

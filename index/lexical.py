@@ -10,12 +10,13 @@ import json
 import logging
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+
+from index.text import fold
 
 # Snowball's Dutch stop list, accents already folded (tokens are compared after folding).
 # Kept short on purpose: words like "melden", "hulp" or "politie" carry the question.
@@ -44,21 +45,6 @@ def _stemmer():
 
         stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM)
     return stemmer
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _drop_marks(run: re.Match) -> str:
-    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
-
-
-def fold(text: str) -> str:
-    """NFKD, accents removed, case folded: 'Coördinatie' -> 'coordinatie'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Only non-ASCII runs can hold combining marks; looking at those alone makes tokenizing 20,000
-    # passages (a reader of a Chroma server builds BM25 at open) ~4x faster than a per-character loop.
-    return _NON_ASCII.sub(_drop_marks, decomposed).casefold()
 
 
 def tokenize(text: str) -> list[str]:

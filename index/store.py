@@ -1,8 +1,8 @@
-"""The index: open the current generation for reading, and `ingest_corpus` to build a new one.
+"""The index: open the current generation for reading (`ingest.build.ingest_corpus` writes a new one).
 
-Two homes, one interface: by default the embedded store under data_dir (ingest/generations.py); with
+Two homes, one interface: by default the embedded store under data_dir (index/generations.py); with
 DOSSIER_CHROMA_URL a shared Chroma server that several page processes, on several hosts, read
-(ingest/server.py).
+(index/chroma.py).
 
 Read path (`Index.open`) imports chromadb and numpy only: no torch, sentence-transformers or
 LangChain, so a cold `dossier ask` stays fast. langchain_chroma costs ~0.8 s of import on top of
@@ -14,18 +14,14 @@ nearest-neighbour query, so reading talks to chromadb directly; the write side (
 from __future__ import annotations
 
 import json
-import os
-import time
-from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from index import chroma as server
+from index import chroma
 from index.chunk import Chunk
-from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, SettingsError
+from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable
 from index.generations import GenerationPointer, generation_dir
 from index.lexical import LexicalIndex
 
@@ -37,23 +33,6 @@ CHROMA = "chroma"
 COSINE = {"hnsw": {"space": "cosine"}}
 
 REBUILD_HINT = "Bouw de index opnieuw met: dossier ingest --rebuild"
-
-
-def _chroma_client(settings, gen_dir: Path | None = None):
-    """The one place a Chroma client is made: the server of DOSSIER_CHROMA_URL, else the store in gen_dir."""
-    # chromadb reads this when its telemetry module loads; Settings below covers the client itself.
-    os.environ["ANONYMIZED_TELEMETRY"] = "False"
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        args = server.client_args(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(**args, settings=chroma_settings)
-        except ValueError as err:  # chromadb's "Could not connect to a Chroma server"
-            raise server.unavailable(settings.chroma_url, err) from err
-    return chromadb.PersistentClient(path=str(gen_dir / CHROMA), settings=chroma_settings)
 
 
 def read_manifest(gen_dir: Path) -> dict:
@@ -110,7 +89,7 @@ class Index:
             if generation is None:
                 raise IndexMissing("Er is nog geen index. Bouw die met: dossier ingest")
             try:
-                return cls._open_generation(settings, generation)
+                return cls.open_generation(settings, generation)
             except IndexCorrupt:
                 # An ingest may have switched and pruned between reading the pointer and opening.
                 if pointer.read() == generation:
@@ -120,7 +99,8 @@ class Index:
         )
 
     @classmethod
-    def _open_generation(cls, settings, generation: str) -> Index:
+    def open_generation(cls, settings, generation: str) -> Index:
+        """Open one generation of the local store, every part checked; else IndexCorrupt with `.detail`."""
         gen_dir = generation_dir(Path(settings.data_dir), generation)
 
         def corrupt(what: str, err: BaseException | None = None) -> IndexCorrupt:
@@ -151,7 +131,7 @@ class Index:
         if lexical.size != len(chunks):
             raise corrupt(f"lexicale index heeft {lexical.size} passages, verwacht {len(chunks)}")
         try:
-            client = _chroma_client(settings, gen_dir)
+            client = chroma.client(settings, gen_dir / CHROMA)
             collection = client.get_collection(manifest["collection"])
             count = collection.count()
         except Exception as err:  # noqa: BLE001 — chromadb raises many types for a damaged store
@@ -163,24 +143,24 @@ class Index:
     @classmethod
     def _open_server(cls, settings) -> Index:
         url = settings.chroma_url
-        client = _chroma_client(settings)
+        client = chroma.client(settings)
         try:
-            pointer = server.ServerPointer(client, url)
+            pointer = chroma.ServerPointer(client, url)
             for _attempt in range(3):
                 try:
                     manifest = pointer.read_manifest()
                 except (ValueError, TypeError) as err:
-                    raise server.corrupt(url, "het manifest is onleesbaar", err) from err
+                    raise chroma.corrupt(url, "het manifest is onleesbaar", err) from err
                 if manifest is None:
                     raise IndexMissing(
-                        f"Er is nog geen index op de Chroma-server {server.display_url(url)}. Bouw die met: "
-                        f"DOSSIER_CHROMA_URL={server.display_url(url)} dossier ingest"
+                        f"Er is nog geen index op de Chroma-server {chroma.display_url(url)}. Bouw die met: "
+                        f"DOSSIER_CHROMA_URL={chroma.display_url(url)} dossier ingest"
                     )
                 generation = manifest["generation"]
                 if manifest.get("format") != FORMAT:
-                    raise server.corrupt(url, f"indexformaat {manifest.get('format')}, verwacht {FORMAT}")
+                    raise chroma.corrupt(url, f"indexformaat {manifest.get('format')}, verwacht {FORMAT}")
                 try:
-                    collection, chunks = server.read_generation(client, manifest, url)
+                    collection, chunks = chroma.read_generation(client, manifest, url)
                 except IndexCorrupt:
                     # An ingest may have switched and pruned between reading the pointer and reading.
                     if pointer.read() == generation:
@@ -216,7 +196,7 @@ class Index:
         from chromadb.errors import NotFoundError
 
         try:
-            with server.reaching(self._url):
+            with chroma.reaching(self._url):
                 return self._collection.query(query_embeddings=query, n_results=k, include=["distances"])
         except NotFoundError as err:
             # Pruned by an ingest two generations on; `is_current` is False by now, the caller reopens.
@@ -247,40 +227,3 @@ class Index:
     def close(self) -> None:
         """Release the Chroma client (files stay); call it before reopening once `is_current()` is False."""
         self._client.close()
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did. `files` counts the documents in the new index."""
-
-    files: int
-    chunks: int
-    embedded: int
-    removed: int
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-    rebuilt_because: str | None = None
-    generation: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def ingest_corpus(settings, embedder, *, rebuild: bool = False, progress=None) -> IngestReport:
-    """Bring the index in line with the corpus folder: embed only new passages, switch atomically.
-
-    `progress`, when given, is called like `tqdm(total=..., desc=..., unit=...)` and must return an
-    object with `update(n)` and `close()`.
-    """
-    # The write side (document readers, LangChain) is imported here: readers of the index never need it.
-    from ingest import build
-
-    started = time.monotonic()
-    corpus_dir = Path(settings.corpus_dir)
-    if not corpus_dir.is_dir():
-        raise SettingsError(
-            f"De map met documenten bestaat niet: {corpus_dir}. Zet DOSSIER_CORPUS_DIR op de juiste map."
-        )
-    report = build.run(settings, embedder, rebuild=rebuild, progress=progress)
-    report.seconds = round(time.monotonic() - started, 3)
-    return report

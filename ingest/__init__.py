@@ -1,4 +1,4 @@
 """Ingest: turn the documents in the corpus folder into a clean, structured, embedded index.
 
-Knows nothing of answering or of the page (imports flow ui -> assistant -> ingest).
+Writes what `index` reads; knows nothing of answering or of the page (page -> assistant -> index <- ingest).
 """

@@ -1,6 +1,6 @@
 """Write side of the index: read the corpus, reuse what is unchanged, build a new generation, switch.
 
-Only `ingest_corpus` (ingest/store.py) calls this. Vectors of passages whose id (content hash) is
+`ingest_corpus` is the entry point. Vectors of passages whose id (content hash) is
 already in the current generation are copied from its collection, so only new text is embedded.
 The same steps run against the embedded store (`run_local`: a folder per generation, the CURRENT
 file) or a shared Chroma server (`run_server`: a collection per generation, the meta record).
@@ -12,41 +12,23 @@ import contextlib
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from index import chroma as server
+from index import chroma
 from index.chunk import Chunk
-from index.errors import IndexCorrupt
-from index.generations import (
-    GenerationPointer,
-    collection_name,
-    fsync_dir,
-    fsync_tree,
-    generation_dir,
-    generations_dir,
-    ingest_lock,
-    new_generation_id,
-    prune,
-)
+from index.errors import IndexCorrupt, SettingsError
+from index.generations import GenerationPointer, collection_name, fsync_dir, generation_dir, generations_dir
 from index.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex
-from index.store import (
-    CHUNKS,
-    COSINE,
-    FORMAT,
-    LEXICAL,
-    MANIFEST,
-    Index,
-    IngestReport,
-    _chroma_client,
-    read_chunks,
-    read_manifest,
-)
+from index.store import CHROMA, CHUNKS, COSINE, FORMAT, LEXICAL, MANIFEST, Index, read_chunks, read_manifest
 from ingest.corpus import CorpusRead, progress_bar, read_corpus
+from ingest.publish import fsync_tree, ingest_lock, new_generation_id, prune, prune_server, server_lock
 
 COPY_BATCH = 1000  # well under chromadb's max batch size (5461 in 1.5)
 
@@ -55,6 +37,40 @@ def batched(items: list, size: int):
     """Consecutive slices of at most `size` items (itertools.batched is Python 3.12+)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did. `files` counts the documents in the new index."""
+
+    files: int
+    chunks: int
+    embedded: int
+    removed: int
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt_because: str | None = None
+    generation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def ingest_corpus(settings, embedder, *, rebuild: bool = False, progress=None) -> IngestReport:
+    """Bring the index in line with the corpus folder: embed only new passages, switch atomically.
+
+    `progress`, when given, is called like `tqdm(total=..., desc=..., unit=...)` and must return an
+    object with `update(n)` and `close()`.
+    """
+    started = time.monotonic()
+    corpus_dir = Path(settings.corpus_dir)
+    if not corpus_dir.is_dir():
+        raise SettingsError(
+            f"De map met documenten bestaat niet: {corpus_dir}. Zet DOSSIER_CORPUS_DIR op de juiste map."
+        )
+    report = run(settings, embedder, rebuild=rebuild, progress=progress)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
 
 
 class LangChainEmbeddings(Embeddings):
@@ -100,13 +116,13 @@ def load_previous(settings, pointer: GenerationPointer) -> Previous:
     except (OSError, ValueError, KeyError, TypeError) as err:
         return Previous(generation, problem=f"{type(err).__name__}: {err}")
     try:
-        Index._open_generation(settings, generation).close()  # all parts whole, or the no-op check lies
+        Index.open_generation(settings, generation).close()  # all parts whole, or the no-op check lies
     except IndexCorrupt as err:
         previous.problem = getattr(err, "detail", str(err))
     return previous
 
 
-def load_previous_server(client, pointer: server.ServerPointer, url: str) -> Previous:
+def load_previous_server(client, pointer: chroma.ServerPointer, url: str) -> Previous:
     """`load_previous` for a Chroma server: manifest from the meta record, passages from the collection."""
     try:
         manifest = pointer.read_manifest()
@@ -115,7 +131,7 @@ def load_previous_server(client, pointer: server.ServerPointer, url: str) -> Pre
     if manifest is None:
         return Previous()
     try:
-        _collection, chunks = server.read_generation(client, manifest, url)
+        _collection, chunks = chroma.read_generation(client, manifest, url)
     except IndexCorrupt as err:
         return Previous(manifest["generation"], manifest, problem=getattr(err, "detail", str(err)))
     return Previous(manifest["generation"], manifest, chunks)
@@ -170,7 +186,7 @@ def _copy_vectors(source, chunks: list[Chunk], position: dict[str, int], target,
                     ids=[c.id for c in found],
                     embeddings=[vectors[c.id] for c in found],
                     documents=[c.index_text for c in found],
-                    metadatas=[server.record_metadata(c, position[c.id]) for c in found],
+                    metadatas=[chroma.record_metadata(c, position[c.id]) for c in found],
                 )
             copied.update(c.id for c in found)
             bar.update(len(batch))
@@ -206,7 +222,7 @@ def fill_collection(
     try:
         for batch in batched(to_embed, settings.embed_batch_size):
             texts = [c.index_text for c in batch]
-            metas = [server.record_metadata(c, position[c.id]) for c in batch]
+            metas = [chroma.record_metadata(c, position[c.id]) for c in batch]
             store.add_texts(texts, metadatas=metas, ids=[c.id for c in batch])
     finally:
         bar.close()
@@ -226,12 +242,14 @@ def write_generation(
     reuse = [c for c in chunks if previous is not None and c.id in previous.ids]
     old_client = source = None
     if reuse:
-        old_client = _chroma_client(settings, generation_dir(Path(settings.data_dir), previous.generation))
+        old_client = chroma.client(
+            settings, generation_dir(Path(settings.data_dir), previous.generation) / CHROMA
+        )
         try:
             source = old_client.get_collection(previous.manifest["collection"])
         except Exception:  # noqa: BLE001 — a damaged previous store only means: embed those passages again
             source = None
-    client = _chroma_client(settings, gen_dir)
+    client = chroma.client(settings, gen_dir / CHROMA)
     try:
         embedded, dim = fill_collection(
             settings, embedder, client, gen_dir.name, chunks, source, reuse, progress
@@ -299,7 +317,7 @@ def manifest_of(generation: str, previous: Previous, p: Plan, dim: int | None) -
 
 
 def run(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
-    """The whole ingest under the lock; see `index.store.ingest_corpus`."""
+    """The whole ingest under the lock; see `ingest_corpus`."""
     data_dir = Path(settings.data_dir)
     # The file lock is taken in both homes: it costs nothing and keeps two runs on one machine apart
     # with a lock the kernel releases when its holder dies.
@@ -344,12 +362,12 @@ def run_local(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
 def run_server(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
     """Ingest into the Chroma server: a new collection, then the one-record switch in the meta collection."""
     url = settings.chroma_url
-    client = _chroma_client(settings)
+    client = chroma.client(settings)
     try:
-        with server.ingest_lock(client, url) as lock, server.reaching(url):
-            pointer = server.ServerPointer(client, url)
+        with server_lock(client, url) as lock, chroma.reaching(url):
+            pointer = chroma.ServerPointer(client, url)
             previous = load_previous_server(client, pointer, url)
-            server.prune(client, {previous.generation, previous.manifest.get("previous_generation")}, url)
+            prune_server(client, {previous.generation, previous.manifest.get("previous_generation")}, url)
             p = plan(settings, embedder, previous, rebuild, progress)
             if p.unchanged:
                 return p.report
@@ -371,7 +389,7 @@ def run_server(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
                     client.delete_collection(collection_name(generation))
                 raise
             pointer.switch(generation, manifest)
-            server.prune(client, {generation, previous.generation}, url)
+            prune_server(client, {generation, previous.generation}, url)
             p.report.generation = generation
             return p.report
     finally:

@@ -14,103 +14,14 @@ must stay with its first item; here the unit is the paragraph and the sentence.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from index.chunk import Chunk
-from ingest.clean import LIST_RE
+from index.text import is_list_item, split_sentences
 from ingest.load import Document
 from ingest.structure import Section, split_sections
 
 PARAGRAPH_SEP = "\n\n"
-
-# Dutch abbreviations that end in a period without ending the sentence (compared without final dot).
-ABBREVIATIONS = frozenset(
-    [
-        "o.a",
-        "bijv",
-        "e.d",
-        "etc",
-        "nr",
-        "nrs",
-        "m.b.t",
-        "i.v.m",
-        "d.w.z",
-        "t.a.v",
-        "resp",
-        "ca",
-        "incl",
-        "excl",
-        "enz",
-        "jl",
-        "mr",
-        "dr",
-        "drs",
-        "ir",
-        "ing",
-        "prof",
-        "st",
-        "tel",
-        "e.a",
-        "vs",
-        "z.s.m",
-        "m.n",
-        "n.a.v",
-        "i.p.v",
-        "t.z.t",
-        "evt",
-        "max",
-        "min",
-        "blz",
-        "art",
-        "mw",
-        "dhr",
-        "mevr",
-        "ca",
-        "dec",
-        "jan",
-        "feb",
-        "mrt",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "nov",
-        "vgl",
-        "zgn",
-        "bv",
-        "pag",
-        "p",
-        "e.v",
-        "a.s",
-    ]
-)
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences; abbreviations, initials, decimals and times do not end one."""
-    sentences: list[str] = []
-    start = 0
-    for match in _BOUNDARY_RE.finditer(text):
-        end = match.end()
-        if end >= len(text):
-            break
-        before = text[start : match.start() + 1]
-        token = re.search(r"(\S+)$", before)
-        word = token.group(1).lstrip("(\"'‘“").rstrip(".").lower() if token else ""
-        nxt = text[end]
-        if text[match.start()] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)):
-            continue  # "o.a. de VNG", "J. de Vries"
-        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'‘“(-–"):
-            continue  # a sentence starts with a capital (or a number, quote, bracket)
-        sentences.append(text[start:end].strip())
-        start = end
-    sentences.append(text[start:].strip())
-    return [s for s in sentences if s]
 
 
 @dataclass
@@ -175,7 +86,7 @@ def _bind_lists(units: list[_Unit], max_chars: int) -> list[_Unit]:
     while i < len(units):
         j = i + 1
         if units[i].intro:
-            while j < len(units) and LIST_RE.match(units[j].text):
+            while j < len(units) and is_list_item(units[j].text):
                 j += 1
         block = units[i:j]
         if j - i > 1 and _size(block) <= max_chars:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from index.text import LIST_ITEM
+
 # Sentence-initial 'l' + these (minus the i) is an OCR misreading of a capital I: "ledere" -> "Iedere".
 # Only words whose l-form is not Dutch are listed ("leder" is leather, but not at the start of a sentence).
 I_WORDS = frozenset(
@@ -31,7 +33,6 @@ I_WORDS = frozenset(
     ]
 )
 
-LIST_RE = re.compile(r"^(?:[-–•*▪]\s+|\d{1,2}[.)]\s+)")
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 _CLOSERS = "\"'”’»)]"
 _TERMINAL = ".!?"
@@ -107,7 +108,7 @@ def is_terminal(line: str) -> bool:
 
 
 def _first_alpha(line: str) -> str:
-    body = LIST_RE.sub("", line)
+    body = LIST_ITEM.sub("", line)
     for ch in body:
         if ch.isalpha():
             return ch
@@ -176,7 +177,7 @@ def _rejoin(raw_lines: list[str], vocabulary: set[str]) -> list[str]:
 
 
 def _join(current: str, line: str, indented: bool, after_blank: bool, width: float) -> bool:
-    if LIST_RE.match(line) or MD_HEADING_RE.match(line) or MD_HEADING_RE.match(current):
+    if LIST_ITEM.match(line) or MD_HEADING_RE.match(line) or MD_HEADING_RE.match(current):
         return False
     tail = _physical_tail(current)
     if after_blank:
@@ -187,7 +188,7 @@ def _join(current: str, line: str, indented: bool, after_blank: bool, width: flo
             and line[:1].islower()
             and not _strip_closers(tail).endswith(tuple(_SOFT_PUNCT))
             and not looks_like_heading(tail, width)
-            and not LIST_RE.match(tail)
+            and not LIST_ITEM.match(tail)
         )
     ends_hyphen = current.endswith("-") and current[-2:-1].isalnum()
     if ends_hyphen:
@@ -195,7 +196,7 @@ def _join(current: str, line: str, indented: bool, after_blank: bool, width: flo
     single = "\x00" not in current
     if (
         single
-        and LIST_RE.match(current)
+        and LIST_ITEM.match(current)
         and looks_like_heading(current, width)
         and _fits(current, line, width)
     ):

@@ -81,7 +81,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def cmd_ingest(args, settings, *, embedder=None) -> int:
     """Run an ingest; exit code 1 when a file could not be read (the others are indexed)."""
-    from index.store import ingest_corpus
+    from ingest.build import ingest_corpus
 
     embedder = embedder if embedder is not None else DeferredEmbedder(settings)
     progress = None

@@ -85,3 +85,16 @@ def read_corpus(settings, previous, progress) -> CorpusRead:
     bar.close()
     result.skipped.sort(key=lambda s: s["path"])
     return result
+
+
+def raw_documents(settings) -> list[tuple[str, str]]:
+    """(source, text) of every readable document, pages joined and not cleaned: the naive baseline's input."""
+    from ingest.load import SUPPORTED_SUFFIXES, load_document
+
+    corpus = Path(settings.corpus_dir)
+    paths = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    out = []
+    for path in paths:
+        doc = load_document(path, corpus, settings)
+        out.append((doc.source, "\n\n".join(t for _page, t in doc.pages)))
+    return out

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import LIST_RE, MD_HEADING_RE, clean_text, is_terminal
+from index.text import LIST_ITEM
+from ingest.clean import MD_HEADING_RE, clean_text, is_terminal
 from ingest.load import Document
 
 _DASH_RE = re.compile(r"^[-–•*▪]\s+")
@@ -101,7 +102,7 @@ def _runs_on(paragraph: str, following: str) -> bool:
         following[:1].islower()
         and not is_terminal(paragraph)
         and not MD_HEADING_RE.match(paragraph)
-        and not (LIST_RE.match(paragraph) and _is_title_shape(paragraph))  # "- Fier" above "is ..."
+        and not (LIST_ITEM.match(paragraph) and _is_title_shape(paragraph))  # "- Fier" above "is ..."
     )
 
 
@@ -157,7 +158,7 @@ def _kinds(items: list[str]) -> list[str]:
     """Label each paragraph: 'title', 'entry', 'lead', 'list' or 'body' (see module docstring)."""
     n = len(items)
     shape = [_is_title_shape(p) for p in items]
-    is_list = [bool(LIST_RE.match(p)) for p in items]
+    is_list = [bool(LIST_ITEM.match(p)) for p in items]
     is_dash = [bool(_DASH_RE.match(p)) for p in items]
     colon = [bool(re.search(r":\s*\.?$", p)) for p in items]
 

@@ -70,7 +70,7 @@ def dossier_index(tmp_path_factory):
     """Settings of an index of the real dossier, built once per session with the real model and Chroma."""
     from index.embed import load_embedder
     from index.settings import Settings
-    from index.store import ingest_corpus
+    from ingest.build import ingest_corpus
 
     with pytest.MonkeyPatch.context() as mp:
         for name, value in {

@@ -1,26 +1,95 @@
-"""Imports flow one way: ui.py -> assistant/ -> ingest/. Parsing the imports keeps it true."""
+"""Imports flow one way: page -> assistant -> index <- ingest. Parsing the imports keeps it true.
+
+    ui.py, cli.py    the entry points: may import every layer
+    page/            the page's helpers: assistant/ and index/, never ingest/
+    assistant/       answering: index/ only; never ingest/, the page or Gradio
+    ingest/          the write side: index/ only; never assistant/, the page or Gradio
+    index/           the on-disk format and the read side: none of the others
+
+Every import counts, also one inside a function (a lazy import is still a dependency), and no two
+modules of the project may import each other, directly or through others.
+"""
+
+from __future__ import annotations
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("index", "ingest", "assistant", "page")
+ENTRY_POINTS = ("ui", "cli")
+GUI = {"gradio", "gradio_client"}
 
-# Libraries that belong to a higher layer only.
+# What each layer may not import (top-level names).
 FORBIDDEN = {
-    "ingest": {"assistant", "ui", "gradio", "gradio_client"},
-    "assistant": {"ui", "gradio", "gradio_client"},
+    "index": {"ingest", "assistant", "page", *ENTRY_POINTS, *GUI},
+    "ingest": {"assistant", "page", *ENTRY_POINTS, *GUI},
+    "assistant": {"ingest", "page", *ENTRY_POINTS, *GUI},
+    "page": {"ingest", *ENTRY_POINTS},
 }
 
 
-def imported_modules(path: Path) -> set[str]:
+def imports_of(path: Path) -> set[str]:
+    """Dotted names of every absolute import in the file (`from a.b import c` gives a.b and a.b.c)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names imported by the file."""
+    return {name.split(".")[0] for name in imports_of(path)}
+
+
+def project_modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the layers and the entry points."""
+    modules = {name: ROOT / f"{name}.py" for name in ENTRY_POINTS}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+def dependency_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Module -> the project modules it imports (a package's __init__ is not counted for its submodules)."""
+    graph = {}
+    for name, path in modules.items():
+        deps = {i for i in imports_of(path) if i in modules and i != name}
+        # `from assistant import answer` names the submodule, not assistant/__init__.
+        graph[name] = {d for d in deps if not any(o.startswith(d + ".") for o in deps)} | {
+            d for d in deps if d.count(".") > 0
+        }
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a list of modules (first == last), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                return path[path.index(dep) :] + [dep]
+            if dep not in state and (found := visit(dep)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
 
 
 def test_layers_import_only_downwards():
@@ -33,7 +102,18 @@ def test_layers_import_only_downwards():
     assert not violations, "\n".join(violations)
 
 
+def test_no_import_cycles():
+    cycle = find_cycle(dependency_graph(project_modules()))
+    assert cycle is None, " -> ".join(cycle)
+
+
 def test_checker_sees_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("import gradio as gr\nfrom assistant.core import Assistant\n")
-    assert imported_modules(bad) >= {"gradio", "assistant"}
+    bad.write_text("import gradio as gr\ndef f():\n    from ingest.build import run\n")
+    assert imported_modules(bad) >= {"gradio", "ingest"}
+
+
+def test_checker_sees_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None

@@ -12,11 +12,6 @@ from index.errors import SettingsError
 PHONE = "010 - 236 52 56"
 
 
-def test_normalize_follows_the_readme():
-    assert ev.normalize("Zorgcoördinatie: “24/7”!") == "zorgcoordinatie 24 7"
-    assert ev.normalize("  Meld- en  adviespunt ") == "meld en adviespunt"
-
-
 def test_evidence_exact_and_fuzzy():
     text = "Binnen de regio is de zorgcoördinatie belegd bij het ESSM."
     assert ev.evidence_in(["zorgcoordinatie belegd"], text)

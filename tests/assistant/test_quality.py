@@ -8,6 +8,7 @@ about other sections than the dev set; they show whether a gain generalises.
 import pytest
 
 from assistant import eval as ev
+from ingest.corpus import raw_documents
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.integration
@@ -66,7 +67,8 @@ def test_calibration_reproduces_the_thresholds_in_settings(real_assistant, dossi
 def test_system_beats_the_naive_baseline(real_assistant, dossier_index):
     items = ev.load_questions(DATA / "dev.jsonl")
     system = ev.score(items, ev.run_system(real_assistant, items)[0], phone=PHONE)
-    baseline = ev.score(items, ev.baseline_results(dossier_index, items), phone=PHONE)
+    documents = raw_documents(dossier_index)
+    baseline = ev.score(items, ev.baseline_results(dossier_index, items, documents), phone=PHONE)
     print(ev.format_table({"system": system, "baseline": baseline}))
     assert system["recall@5"] > baseline["recall@5"]
     assert system["answer_hit"] > baseline["answer_hit"]

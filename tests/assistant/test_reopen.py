@@ -21,7 +21,7 @@ def test_assistant_reopens_after_a_new_ingest(corpus, monkeypatch):
     from assistant import core
     from assistant.core import Assistant
     from index.settings import Settings
-    from index.store import ingest_corpus
+    from ingest.build import ingest_corpus
 
     settings = Settings()
     ingest_corpus(settings, HashEmbedder())

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 
-from index.lexical import DUTCH_STOPWORDS, LexicalIndex, fold, tokenize
+from index.lexical import DUTCH_STOPWORDS, LexicalIndex, tokenize
+from index.text import fold
 
 SAMPLE = (
     "Slachtoffers van uitbuiting melden zich soms zelf bij de politie. De zorgcoördinator regelt opvang. "
@@ -33,22 +29,9 @@ def test_words_that_must_stay_apart_do():
         assert tokenize(a) != tokenize(b), (a, b)
 
 
-def test_accents_and_case_are_folded():
-    assert fold("Coördinatie Één") == "coordinatie een"
+def test_accents_and_case_are_folded_in_tokens():
     assert tokenize("ZORGCOÖRDINATOR") == tokenize("zorgcoordinator")
     assert tokenize("privé") == tokenize("prive")
-
-
-@hypothesis_settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
-def test_fold_is_the_plain_definition(text):
-    """fold skips ASCII runs for speed; it must equal NFKD + drop every combining mark + casefold."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def test_fold_handles_marks_next_to_ascii():
-    assert fold("Cafe\u0301 ﬁets ½ Ångström ŒUVRE") == "cafe fiets 1⁄2 angstrom œuvre"
 
 
 def test_stopwords_and_punctuation_are_dropped_numbers_kept():

@@ -22,13 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from index import chroma as server
+from index import chroma
+from index.chroma import client as chroma_client
 from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
 from index.generations import collection_name
 from index.lexical import tokenize
 from index.settings import Settings
-from index.store import Index, _chroma_client, ingest_corpus
+from index.store import Index
+from ingest import publish
+from ingest.build import ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -130,7 +133,7 @@ def corpus(tmp_path, monkeypatch) -> Path:
 
 
 def collections(url: str) -> set[str]:
-    client = _chroma_client(Settings(chroma_url=url))
+    client = chroma_client(Settings(chroma_url=url))
     try:
         return {c.name for c in client.list_collections()}
     finally:
@@ -175,7 +178,7 @@ def test_server_index_reads_and_scores_like_the_local_one(chroma_server, corpus,
         on_server.close()
         on_disk.close()
     assert not (tmp_path / "elders").exists()
-    assert collections(chroma_server.url) == {server.META, collection_name(report.generation)}
+    assert collections(chroma_server.url) == {chroma.META, collection_name(report.generation)}
 
 
 @pytest.mark.integration
@@ -208,13 +211,13 @@ def test_reingest_reuses_vectors_switches_and_prunes(chroma_server, corpus):
     assert hits and new.by_id[hits[0][0]].source == "zeevonk.md"
 
     # A leftover of a killed ingest, then a third generation: only the current and the previous remain.
-    client = _chroma_client(Settings())
+    client = chroma_client(Settings())
     client.create_collection(collection_name("20000101T000000000000-dead00"), embedding_function=None)
     client.close()
     (corpus / "zeevonk.md").unlink()
     third = ingest_corpus(Settings(), HashEmbedder())
     assert third.removed == second.embedded and third.embedded == 0
-    expected = {server.META, collection_name(second.generation), collection_name(third.generation)}
+    expected = {chroma.META, collection_name(second.generation), collection_name(third.generation)}
     assert collections(chroma_server.url) == expected
     for index in (old, new):
         index.close()
@@ -232,20 +235,20 @@ def test_failed_ingest_switches_nothing_and_leaves_nothing(chroma_server, corpus
         ingest_corpus(Settings(), Failing())
     index = Index.open(Settings())
     assert index.generation == first.generation and index.is_current()
-    assert collections(chroma_server.url) == {server.META, collection_name(first.generation)}
+    assert collections(chroma_server.url) == {chroma.META, collection_name(first.generation)}
     index.close()
 
 
 @pytest.mark.integration
 def test_a_second_ingest_is_refused_while_one_holds_the_server_lock(chroma_server, corpus):
-    client = _chroma_client(Settings())
+    client = chroma_client(Settings())
     try:
-        with server.ingest_lock(client, chroma_server.url) as held:
+        with publish.server_lock(client, chroma_server.url) as held:
             with pytest.raises(IngestBusy) as err:
                 ingest_corpus(Settings(), HashEmbedder())
             assert "Er loopt al een ingest op de Chroma-server" in str(err.value)
             assert held.owner in str(err.value)
-        assert server.LOCK not in collections(chroma_server.url)  # released
+        assert publish.LOCK not in collections(chroma_server.url)  # released
         assert ingest_corpus(Settings(), HashEmbedder()).chunks > 0
     finally:
         client.close()
@@ -253,19 +256,19 @@ def test_a_second_ingest_is_refused_while_one_holds_the_server_lock(chroma_serve
 
 @pytest.mark.integration
 def test_an_abandoned_lock_is_taken_over(chroma_server, corpus):
-    client = _chroma_client(Settings())
+    client = chroma_client(Settings())
     try:
-        stale = client.heartbeat() // 1_000_000_000 - int(server.STALE_SECONDS) - 5
+        stale = client.heartbeat() // 1_000_000_000 - int(publish.STALE_SECONDS) - 5
         info = {
             "owner": "oude-machine, proces 1",
             "token": "dood",
             "started_at": "gisteren",
             "heartbeat": stale,
         }
-        client.create_collection(server.LOCK, metadata=info, embedding_function=None)
+        client.create_collection(publish.LOCK, metadata=info, embedding_function=None)
         report = ingest_corpus(Settings(), HashEmbedder())
         assert report.generation is not None
-        assert server.LOCK not in collections(chroma_server.url)
+        assert publish.LOCK not in collections(chroma_server.url)
     finally:
         client.close()
 
@@ -274,15 +277,15 @@ def test_an_abandoned_lock_is_taken_over(chroma_server, corpus):
 def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
     first = ingest_corpus(Settings(), HashEmbedder())
     (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
-    thief = _chroma_client(Settings())
+    thief = chroma_client(Settings())
 
     class Stealing(HashEmbedder):
         """While this ingest embeds, another one takes its lock over (as if this one had hung)."""
 
         def embed_documents(self, texts):
-            thief.delete_collection(server.LOCK)
+            thief.delete_collection(publish.LOCK)
             info = {"owner": "andere-machine", "token": "ander", "started_at": "nu", "heartbeat": 0}
-            thief.create_collection(server.LOCK, metadata=info, embedding_function=None)
+            thief.create_collection(publish.LOCK, metadata=info, embedding_function=None)
             return super().embed_documents(texts)
 
     try:
@@ -292,7 +295,11 @@ def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
         assert index.generation == first.generation  # no switch
         assert "zeevonk.md" not in index.manifest["sources"]
         # Its half-built collection is gone; the other owner's lock is left alone.
-        assert collections(chroma_server.url) == {server.META, server.LOCK, collection_name(first.generation)}
+        assert collections(chroma_server.url) == {
+            chroma.META,
+            publish.LOCK,
+            collection_name(first.generation),
+        }
         index.close()
     finally:
         thief.close()
@@ -302,7 +309,7 @@ KILLED_INGEST = """
 import sys, time
 from index.embed import HashEmbedder
 from index.settings import Settings
-from index.store import ingest_corpus
+from ingest.build import ingest_corpus
 
 class Slow(HashEmbedder):
     def embed_documents(self, texts):
@@ -334,14 +341,14 @@ def test_a_killed_ingest_leaves_the_index_whole_and_its_lock_is_taken_over_later
         proc.wait(timeout=30)
     index = Index.open(Settings())
     assert index.generation == first.generation and answers(index) == before
-    assert len(collections(chroma_server.url) - {server.META, server.LOCK}) == 2  # the half-built one
+    assert len(collections(chroma_server.url) - {chroma.META, publish.LOCK}) == 2  # the half-built one
     with pytest.raises(IngestBusy, match="vanzelf overgenomen"):
         ingest_corpus(Settings(), HashEmbedder())
-    monkeypatch.setattr(server, "STALE_SECONDS", 1.0)  # instead of waiting two minutes
+    monkeypatch.setattr(publish, "STALE_SECONDS", 1.0)  # instead of waiting two minutes
     time.sleep(2.1)
     report = ingest_corpus(Settings(), HashEmbedder(), rebuild=True)
     assert collections(chroma_server.url) == {
-        server.META,
+        chroma.META,
         collection_name(first.generation),
         collection_name(report.generation),
     }
@@ -351,7 +358,7 @@ def test_a_killed_ingest_leaves_the_index_whole_and_its_lock_is_taken_over_later
 @pytest.mark.integration
 def test_damaged_server_index_says_how_to_rebuild_and_ingest_repairs_it(chroma_server, corpus):
     first = ingest_corpus(Settings(), HashEmbedder())
-    client = _chroma_client(Settings())
+    client = chroma_client(Settings())
     try:
         generation = client.get_collection(collection_name(first.generation), embedding_function=None)
         victim = generation.get(limit=1)["ids"]
@@ -489,14 +496,14 @@ def test_two_page_processes_share_the_server_index_and_see_a_new_ingest(chroma_s
     ],
 )
 def test_server_address_is_parsed(url, expected):
-    assert server.client_args(url) == expected
+    assert chroma.client_args(url) == expected
 
 
 def test_user_and_password_in_the_address_become_basic_auth_and_stay_out_of_messages():
-    args = server.client_args("https://dossier:geheim%40%21@chroma.intern:9443")
+    args = chroma.client_args("https://dossier:geheim%40%21@chroma.intern:9443")
     assert args["headers"] == {"Authorization": "Basic ZG9zc2llcjpnZWhlaW1AIQ=="}  # dossier:geheim@!
     assert (args["host"], args["port"]) == ("chroma.intern", 9443)
-    assert "geheim" not in server.display_url("https://dossier:geheim@chroma.intern:9443")
+    assert "geheim" not in chroma.display_url("https://dossier:geheim@chroma.intern:9443")
 
 
 @pytest.mark.parametrize(
@@ -529,7 +536,7 @@ def _wrapped(reason: Exception) -> ValueError:
     ],
 )
 def test_unreachable_server_message_names_the_likely_fix(reason, fix):
-    message = str(server.unavailable("https://dossier:geheim@index.intern:8443", _wrapped(reason)))
+    message = str(chroma.unavailable("https://dossier:geheim@index.intern:8443", _wrapped(reason)))
     assert fix in message and "geheim" not in message and "<html>" not in message
     assert message.startswith("De Chroma-server op https://dossier:***@index.intern:8443 is niet bereikbaar")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from index.settings import Settings
-from ingest.chunk import PARAGRAPH_SEP, chunk_document, pack_section, split_sentences
+from index.text import split_sentences
+from ingest.chunk import PARAGRAPH_SEP, chunk_document, pack_section
 from ingest.load import Document, load_document
 from ingest.structure import Section, split_sections
 

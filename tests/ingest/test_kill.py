@@ -25,7 +25,8 @@ from index.embed import HashEmbedder
 from index.generations import generations_dir
 from index.lexical import tokenize
 from index.settings import Settings
-from index.store import Index, ingest_corpus
+from index.store import Index
+from ingest.build import ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"
@@ -40,7 +41,7 @@ INGEST = """
 import sys, time
 from index.embed import HashEmbedder
 from index.settings import Settings
-from index.store import ingest_corpus
+from ingest.build import ingest_corpus
 
 class Slow(HashEmbedder):
     def embed_documents(self, texts):

@@ -13,10 +13,12 @@ import pytest
 
 from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexMissing, IngestBusy, SettingsError
-from index.generations import GenerationPointer, generation_dir, generations_dir, ingest_lock
+from index.generations import GenerationPointer, generation_dir, generations_dir
 from index.lexical import tokenize
 from index.settings import Settings
-from index.store import Index, ingest_corpus
+from index.store import Index
+from ingest.build import ingest_corpus
+from ingest.publish import ingest_lock
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "data" / "samples"

@@ -71,7 +71,7 @@ def hash_settings_for(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
 def hash_index(tmp_path_factory):
     """Settings of an index of the real dossier embedded with HashEmbedder (built once, ~2 s)."""
     from index.embed import HashEmbedder
-    from index.store import ingest_corpus
+    from ingest.build import ingest_corpus
 
     settings = hash_settings_for(tmp_path_factory.mktemp("hash-index"))
     ingest_corpus(settings, HashEmbedder())

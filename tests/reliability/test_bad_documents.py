@@ -25,7 +25,8 @@ from assistant.types import Citation
 from index.embed import HashEmbedder
 from index.errors import DocumentError
 from index.lexical import tokenize
-from index.store import Index, ingest_corpus
+from index.store import Index
+from ingest.build import ingest_corpus
 from ingest.load import load_document
 
 GOOD_QUERIES = ["zorgcoördinator regelt opvang", "aandachtsfunctionaris registreert signaal"]

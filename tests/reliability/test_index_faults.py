@@ -20,7 +20,7 @@ from assistant.core import Assistant
 from index.embed import HashEmbedder
 from index.errors import DossierError, IndexCorrupt, IndexMissing
 from index.generations import GenerationPointer, generation_dir
-from index.store import ingest_corpus
+from ingest.build import ingest_corpus
 
 NOTES = {
     "signalen.md": "# Signalen\n\nSignalen van arbeidsuitbuiting zijn een ingehouden paspoort en schulden "

@@ -25,7 +25,8 @@ from index.embed import HashEmbedder
 from index.generations import GenerationPointer, generations_dir
 from index.lexical import tokenize
 from index.settings import Settings
-from index.store import Index, ingest_corpus
+from index.store import Index
+from ingest.build import ingest_corpus
 
 
 def _load_kill_helpers():

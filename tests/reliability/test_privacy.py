@@ -20,7 +20,7 @@ from conftest import DOSSIER_BIN, clean_env, hash_settings_for
 from index.embed import HashEmbedder
 from index.errors import ModelError
 from index.settings import BUNDLED_MODEL_SHA256
-from index.store import ingest_corpus
+from ingest.build import ingest_corpus
 
 MARKER = "Kwartelkoning4417"
 QUESTION = f"Mijn collega {MARKER} vermoedt uitbuiting in een nagelsalon, wat moet ik doen?"

@@ -1,0 +1,1 @@
+"""The page's helpers (HTML/CSS, guard, rate limit, feedback, conversation state); `ui.py` builds the page."""
