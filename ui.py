@@ -441,10 +441,11 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console script `dossier`: every subcommand of the layers below, plus `serve`."""
+    """Console script `dossier`: every subcommand of the layers below, plus `serve` and `user`."""
     import cli
+    from assistant.accounts_cli import register_user
 
-    return cli.run(argv, register_serve)
+    return cli.run(argv, register_serve, register_user)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -73,8 +74,10 @@ def client(settings, path: Path | None = None):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
         args = client_args(settings.chroma_url)
+        use_timeouts(settings.chroma_connect_timeout, settings.chroma_read_timeout)
         try:
-            return chromadb.HttpClient(**args, settings=chroma_settings)
+            with reaching(settings.chroma_url):  # fails at once while the server is known hung
+                return chromadb.HttpClient(**args, settings=chroma_settings)
         except ValueError as err:  # chromadb's "Could not connect to a Chroma server"
             raise unavailable(settings.chroma_url, err) from err
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -88,11 +91,69 @@ def display_url(url: str) -> str:
     return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
+# ---------------------------------------------------------------- timeouts
+
+# chromadb's HTTP client is `httpx.Client(timeout=None)` and HttpClient() takes no timeout (chromadb
+# 1.5; a custom API class is refused by its client cache): a hung server blocked every caller for
+# ever. Its module's `httpx` is replaced by this shim, whose Client() carries our timeouts; everything
+# else is httpx itself. Set before each client is made, so the requests of its construction are bounded too.
+
+
+class _HttpxWithTimeouts:
+    def __init__(self, httpx_module, timeout):
+        self._httpx = httpx_module
+        self.timeout = timeout
+
+    def __getattr__(self, name):
+        return getattr(self._httpx, name)
+
+    def Client(self, *args, **kwargs):  # noqa: N802 - the name chromadb calls
+        kwargs["timeout"] = self.timeout
+        return self._httpx.Client(*args, **kwargs)
+
+
+def use_timeouts(connect: float, read: float) -> None:
+    """Bound every request of Chroma clients made from now on: `connect` s to connect, `read` s per answer."""
+    import httpx
+    from chromadb.api import fastapi
+
+    timeout = httpx.Timeout(read, connect=connect)
+    if isinstance(fastapi.httpx, _HttpxWithTimeouts):
+        fastapi.httpx.timeout = timeout
+    else:
+        fastapi.httpx = _HttpxWithTimeouts(httpx, timeout)
+
+
+def _read_timeout() -> float | None:
+    from chromadb.api import fastapi
+
+    shim = fastapi.httpx
+    return shim.timeout.read if isinstance(shim, _HttpxWithTimeouts) else None
+
+
+# After a timeout the server is taken as hung for a short while: callers get the message at once instead
+# of each waiting out the timeout again (four waiting questions would hold every slot of the page).
+HUNG_SECONDS = 15.0
+_hung: dict[str, tuple[float, IndexUnavailable]] = {}
+
+
 def unavailable(url: str, err: BaseException) -> IndexUnavailable:
     """The Dutch message for a server that does not answer, with the likely fix."""
+    import httpx
+
     # chromadb wraps every failed first contact in one ValueError; the real reason is its context.
     cause = err.__context__ if isinstance(err, ValueError) and err.__context__ is not None else err
     reason = " ".join(re.sub(r"<[^>]*>", " ", str(cause)).split())[:200]  # a proxy's 401 is an HTML page
+    if isinstance(cause, httpx.TimeoutException):
+        seconds = _read_timeout()
+        error = IndexUnavailable(
+            f"De Chroma-server op {display_url(url)} antwoordt niet "
+            f"({type(cause).__name__}{f' na {seconds:g} s' if seconds else ''}): hij hangt of is overbelast. "
+            "Kijk of het proces draait en niet stilstaat (systemctl status dossier-index) en herstart het "
+            "zo nodig; de wachttijden zijn DOSSIER_CHROMA_CONNECT_TIMEOUT en DOSSIER_CHROMA_READ_TIMEOUT."
+        )
+        _hung[url] = (time.monotonic() + HUNG_SECONDS, error)
+        return error
     if "401" in reason or "Authorization Required" in reason:
         fix = "De server weigert de toegang: controleer gebruiker en wachtwoord in DOSSIER_CHROMA_URL."
     elif "CERTIFICATE_VERIFY_FAILED" in reason:
@@ -114,6 +175,11 @@ def reaching(url: str) -> Iterator[None]:
     """Turn 'the server is not there' (connection refused, reset, timeout) into IndexUnavailable."""
     import httpx  # chromadb's own HTTP library; imported here so the local read path never loads it
 
+    hung = _hung.get(url)
+    if hung is not None:
+        if hung[0] > time.monotonic():
+            raise hung[1]
+        _hung.pop(url, None)
     try:
         yield
     except httpx.TransportError as err:

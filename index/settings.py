@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="http://host:port of a shared Chroma server; empty: the embedded store in data_dir."
     )
+    chroma_connect_timeout: float = Field(
+        5.0, gt=0, le=300, description="Seconds to wait for a connection to the Chroma server."
+    )
+    chroma_read_timeout: float = Field(
+        15.0, gt=0, le=600, description="Seconds to wait for an answer of the Chroma server to one request."
+    )
 
     # Embedding
     embedding_model: str = Field(
@@ -79,9 +85,31 @@ class Settings(BaseSettings):
     auth_user: str | None = Field(None, description="User name for the page (required off loopback).")
     auth_password: str | None = Field(None, description="Password for the page (required off loopback).")
     auth_file: Path | None = Field(
-        None, description="File with 'user:password' lines, instead of the two above."
+        None,
+        description="Accounts file ('name:argon2-hash' lines, made with `dossier user add`; older "
+        "'user:password' lines still work); empty: 'accounts' in data_dir, if it exists.",
     )
-    rate_limit_per_minute: int = Field(30, ge=1, description="Questions one client may ask per minute.")
+    trusted_proxies: str | None = Field(
+        None,
+        description="Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed, "
+        "comma-separated; empty: the client address is the socket's.",
+    )
+    rate_limit_per_minute: int = Field(30, ge=1, description="Questions one account may ask per minute.")
+    rate_limit_per_address: int = Field(
+        120, ge=1, description="Questions one client address may ask per minute (an office may share one)."
+    )
+    login_free_attempts: int = Field(5, ge=1, description="Failed logins before an address or account waits.")
+    login_lock_seconds: float = Field(
+        2.0, gt=0, description="First wait after too many failed logins; doubles with each further failure."
+    )
+    login_lock_max_seconds: float = Field(900.0, gt=0, description="Longest wait after failed logins.")
+    comments_per_minute: int = Field(5, ge=1, description="Feedback comments one client may send per minute.")
+    feedback_comment_max_chars: int = Field(
+        2000, ge=10, description="Longer comments are cut (after redaction)."
+    )
+    feedback_max_mb: float = Field(
+        5.0, gt=0, description="feedback.jsonl is renamed to feedback.1.jsonl past this size."
+    )
     concurrency_limit: int = Field(4, ge=1, description="Questions answered at the same time by the page.")
 
     # Privacy
