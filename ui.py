@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant import guard
 from assistant.query import clean_question
 from assistant.types import Answer
-from index.errors import DossierError, IndexMissing, SettingsError
+from index.errors import DossierError, IndexMissing, IndexOutdated, SettingsError
 
 # Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -399,11 +399,14 @@ def load_assistant(settings):
 
     try:
         return Assistant(settings)
-    except IndexMissing:
+    except IndexMissing as missing:
         if settings.chroma_url:
             # Several page processes share one server: ingesting is the operator's step, done once.
             raise
-        print("Er is nog geen index: het dossier wordt nu eerst ingelezen (eenmalig)…", flush=True)
+        if isinstance(missing, IndexOutdated):  # another embedding model: the ingest rebuilds
+            print(f"{missing} Dat gebeurt nu (eenmalig)…", flush=True)
+        else:
+            print("Er is nog geen index: het dossier wordt nu eerst ingelezen (eenmalig)…", flush=True)
         from ingest import cli as ingest_cli
 
         # The same run as `dossier ingest`; an unreadable file (exit 1) still leaves an index of the rest.

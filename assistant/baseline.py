@@ -1,9 +1,9 @@
 """The naive baseline the assistant is measured against: a plain LangChain RAG without an LLM.
 
 RecursiveCharacterTextSplitter (1000/100) over the raw text of the corpus, dense-only retrieval in an
-in-memory Chroma through langchain-chroma, the same bundled model through langchain-huggingface;
-the answer is the first retrieved chunk. Never situational, never out of scope. LangChain, torch and
-sentence-transformers are imported only when a baseline is built (never on the `ask` path).
+in-memory Chroma through langchain-chroma, the same model as the assistant (index.lc.LangChainEmbedder
+over the configured embedder); the answer is the first retrieved chunk. Never situational, never out of
+scope. LangChain is imported only when a baseline is built (never on the `ask` path).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import os
 class NaiveBaseline:
     """Build once, then `ask(question) -> dict` in the shape of `Answer.to_dict()`."""
 
-    def __init__(self, settings, documents: list[tuple[str, str]], k: int = 5):
-        """`documents`: (source, raw text) of every corpus file (`ingest.corpus.raw_documents`)."""
+    def __init__(self, settings, documents: list[tuple[str, str]], k: int = 5, embedder=None):
+        """`documents`: (source, raw text) of every corpus file (`ingest.corpus.raw_documents`);
+        `embedder`: the assistant's (default: the configured model)."""
         for name, value in {
             "ANONYMIZED_TELEMETRY": "False",
             "HF_HUB_OFFLINE": "1",
@@ -26,20 +27,17 @@ class NaiveBaseline:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
-        from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from index.embed import resolve_model
+        from index.embed import load_embedder
+        from index.lc import LangChainEmbedder
 
         self.k = k
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
         docs = []
         for source, text in documents:
             docs += splitter.create_documents([text], metadatas=[{"source": source}])
-        folder, _name = resolve_model(settings)
-        embeddings = HuggingFaceEmbeddings(
-            model_name=str(folder), encode_kwargs={"normalize_embeddings": True}
-        )
+        embeddings = LangChainEmbedder(embedder if embedder is not None else load_embedder(settings))
         self._client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self._name = f"baseline-{id(self):x}"
         self._store = Chroma(

@@ -120,7 +120,10 @@ class Assistant:
         if embedder is None:
             from index.embed import load_embedder
 
-            embedder = load_embedder(settings, for_queries=True)
+            embedder = load_embedder(settings)
+        from index.store import check_model
+
+        check_model(getattr(index, "manifest", {}), embedder)
         self._embedder = embedder
         self._state = _State(index, self._facts)
         self._retired = None
@@ -150,9 +153,15 @@ class Assistant:
             is_current = getattr(state.index, "is_current", None)
             if is_current is None or is_current():
                 return state
-            from index.store import Index
+            from index.store import Index, check_model
 
-            fresh = _State(Index.open(self.settings), self._facts)
+            opened = Index.open(self.settings)
+            try:
+                check_model(opened.manifest, self._embedder)  # an ingest with another model: say so
+            except Exception:
+                opened.close()
+                raise
+            fresh = _State(opened, self._facts)
             # Close the index retired last time, not this one: a concurrent ask may still be reading it.
             if self._retired is not None and hasattr(self._retired, "close"):
                 self._retired.close()

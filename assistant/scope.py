@@ -35,7 +35,7 @@ class Thresholds:
         0.21  # share of the question's content words that are salient terms the dossier lacks
     )
     min_lexical: float = 1.53  # best BM25 score...
-    min_dense: float = 0.318  # ...and best cosine: below both, nothing in the dossier is close
+    min_dense: float = 0.670  # ...and best cosine: below both, nothing in the dossier is close
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:

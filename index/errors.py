@@ -4,6 +4,7 @@
      ├── SettingsError        a setting has a value that cannot work
      ├── DocumentError        one document cannot be read (the others are still ingested)
      ├── IndexMissing         no index has been built yet
+ │    └── IndexOutdated    the index was built with another embedding model than the one configured
      ├── IndexCorrupt         the index on disk cannot be opened
      ├── IndexUnavailable     the shared Chroma server (DOSSIER_CHROMA_URL) cannot be reached
      ├── IngestBusy           another ingest holds the lock
@@ -33,6 +34,10 @@ class DocumentError(DossierError):
 
 class IndexMissing(DossierError):
     pass
+
+
+class IndexOutdated(IndexMissing):
+    """The index's vectors come from another model: a new ingest (which rebuilds) makes it usable."""
 
 
 class IndexCorrupt(DossierError):

@@ -21,7 +21,7 @@ import numpy as np
 
 from index import chroma
 from index.chunk import Chunk
-from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable
+from index.errors import IndexCorrupt, IndexMissing, IndexOutdated, IndexUnavailable
 from index.generations import GenerationPointer, generation_dir
 from index.lexical import LexicalIndex
 
@@ -41,6 +41,20 @@ def read_manifest(gen_dir: Path) -> dict:
     if not isinstance(manifest, dict) or "generation" not in manifest:
         raise ValueError(f"{MANIFEST} heeft niet de verwachte inhoud")
     return manifest
+
+
+def check_model(manifest: dict, embedder) -> None:
+    """IndexOutdated when the index was built with another model than `embedder`: a question embedded
+    with one model against passages of another finds nothing sensible (both may well have 384 dims)."""
+    built = (manifest.get("model"), manifest.get("model_sha256"))
+    now = (getattr(embedder, "name", None), getattr(embedder, "weights_sha256", None))
+    if built[0] is None:
+        return  # an index without a recorded model (a test's in-memory one)
+    if built[0] != now[0] or (built[1] and now[1] and built[1] != now[1]):
+        raise IndexOutdated(
+            f"De index is gebouwd met het embeddingmodel {built[0]}, maar ingesteld is {now[0]}. "
+            "Bouw de index opnieuw met: dossier ingest (of zet DOSSIER_EMBEDDING_MODEL terug)."
+        )
 
 
 def read_chunks(gen_dir: Path) -> list[Chunk]:

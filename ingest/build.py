@@ -19,8 +19,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from langchain_core.embeddings import Embeddings
-
 from index import chroma
 from index.chunk import Chunk
 from index.errors import IndexCorrupt, SettingsError
@@ -71,24 +69,6 @@ def ingest_corpus(settings, embedder, *, rebuild: bool = False, progress=None) -
     report = run(settings, embedder, rebuild=rebuild, progress=progress)
     report.seconds = round(time.monotonic() - started, 3)
     return report
-
-
-class LangChainEmbeddings(Embeddings):
-    """Our `Embedder` as a LangChain `Embeddings`, so `langchain_chroma.Chroma` can embed on add."""
-
-    def __init__(self, embedder, bar):
-        self._embedder = embedder
-        self._bar = bar
-        self.dim: int | None = None
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self._embedder.embed_documents(list(texts))
-        self.dim = int(vectors.shape[1]) if len(vectors) else self.dim
-        self._bar.update(len(texts))
-        return vectors.tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._embedder.embed_query(text).tolist()
 
 
 @dataclass
@@ -207,6 +187,8 @@ def fill_collection(
     """
     from langchain_chroma import Chroma
 
+    from index.lc import LangChainEmbedder
+
     name = collection_name(generation)
     collection = client.create_collection(
         name, configuration=COSINE, metadata={"generation": generation}, embedding_function=None
@@ -217,7 +199,7 @@ def fill_collection(
         copied = _copy_vectors(source, reuse, position, collection, progress)
     to_embed = [c for c in chunks if c.id not in copied]
     bar = progress_bar(progress, len(to_embed), "embedden", "passage")
-    adapter = LangChainEmbeddings(embedder, bar)
+    adapter = LangChainEmbedder(embedder, bar.update)
     store = Chroma(client=client, collection_name=name, embedding_function=adapter)
     try:
         for batch in batched(to_embed, settings.embed_batch_size):

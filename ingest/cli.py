@@ -40,41 +40,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=cmd_clean_index)
 
 
-class DeferredEmbedder:
-    """The configured model, loaded with sentence-transformers only once a passage must be embedded.
-
-    The rebuild check needs only the model's name and weights hash, which the light numpy loader gives
-    in well under a second; importing torch + sentence-transformers takes ~8 s. So an ingest with
-    nothing new to embed never pays for it.
-    """
-
-    def __init__(self, settings):
-        from index.embed import load_embedder
-
-        light = load_embedder(settings, for_queries=True)
-        self.name = light.name
-        self.weights_sha256 = getattr(light, "weights_sha256", None)
-        self._settings = settings
-        self._real = None
-
-    def _model(self):
-        if self._real is None:
-            from index.embed import load_embedder
-
-            self._real = load_embedder(self._settings)
-        return self._real
-
-    @property
-    def dim(self) -> int:
-        return self._model().dim
-
-    def embed_documents(self, texts):
-        return self._model().embed_documents(texts)
-
-    def embed_query(self, text):
-        return self._model().embed_query(text)
-
-
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -83,7 +48,12 @@ def cmd_ingest(args, settings, *, embedder=None) -> int:
     """Run an ingest; exit code 1 when a file could not be read (the others are indexed)."""
     from ingest.build import ingest_corpus
 
-    embedder = embedder if embedder is not None else DeferredEmbedder(settings)
+    if embedder is None:
+        from index.embed import load_embedder
+
+        # The bundled model starts in well under a second; a sentence-transformers model of one's own
+        # imports torch only once a passage must be embedded (an ingest with nothing new never does).
+        embedder = load_embedder(settings)
     progress = None
     if sys.stderr.isatty() and not args.json:
         from tqdm import tqdm

@@ -237,7 +237,7 @@ def test_out_of_scope_decision_combines_the_signals(assistant):
     assert assistant.out_of_scope(signals(unknown_words=1, topic_terms=0))  # only general words are known
     assert not assistant.out_of_scope(signals(unknown_words=1, topic_terms=1))
     assert assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.1))  # nothing is close
-    assert not assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.6))
+    assert not assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.8))
 
 
 def test_unknown_law_is_refused_by_name(assistant):

