@@ -18,13 +18,11 @@ from assistant.query import Query
 from assistant.retrieve import Hit
 from assistant.types import Citation
 from index.lexical import tokenize
-from index.text import LIST_ITEM, LIST_MARKER, words
+from index.text import Unit, split_units, words
 
 MAX_SENTENCES = 4
 _GAIN_FLOOR = 0.5  # a sentence scoring under half the best is never quoted...
 _MIN_GAIN = 0.15  # ...and one under `ratio` of it only when it covers this much of the question anew
-_JOIN_LIMIT = 450  # a "...:" lead-in is quoted together with its list when the whole stays this short
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9À-Ý])")
 
 # Stems of words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = {
@@ -52,57 +50,6 @@ class Sentence:
     matched: dict = field(default_factory=dict)  # question term -> its share of the question, found here
     defining: bool = False  # opens by defining what a "Wat is X?" question asks about
     heading: bool = False  # the section heading of the passage, not a sentence of its text
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A sentence or list item of a passage."""
-
-    text: str
-    item: bool = False  # a list item ("- ...", "1. ...")
-
-    @property
-    def opens_list(self) -> bool:
-        """Ends with ':' or ';': the list it introduces or belongs to goes on after it."""
-        return self.text.endswith((":", ";"))
-
-
-def split_units(text: str) -> list[Unit]:
-    """Sentences and list items of a passage; a short '...:' lead-in stays with the items after it.
-
-    A unit is the passage's own text (whitespace aside), so the page can find and mark it; the list
-    marker of a standalone item is left off, inside a joined unit it stays."""
-    pieces: list[Unit] = []
-    markers: dict[int, str] = {}  # piece index -> its list marker, kept when joined ("taken: - Zet ...")
-    for para in re.split(rf"\n\s*\n|\n(?=\s*{LIST_MARKER}\s)", text):
-        para = " ".join(para.split())
-        if not para:
-            continue
-        marker = LIST_ITEM.match(para)
-        para = LIST_ITEM.sub("", para)
-        parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
-        pieces.extend(Unit(p, bool(marker) and n == 0) for n, p in enumerate(parts))
-        if marker and parts:
-            markers[len(pieces) - len(parts)] = marker.group(0).strip()
-    out: list[Unit] = []
-    i = 0
-    while i < len(pieces):
-        s = pieces[i].text
-        if s.endswith(":") and i + 1 < len(pieces):
-            j, joined = i + 1, s
-            while j < len(pieces) and len(joined) + len(pieces[j].text) + 1 <= _JOIN_LIMIT:
-                mark = markers.get(j)
-                joined = f"{joined} {mark} {pieces[j].text}" if mark else f"{joined} {pieces[j].text}"
-                j += 1
-                if joined.endswith((".", "!", "?")) and not pieces[j - 1].text.endswith(";"):
-                    break
-            if j > i + 1:
-                out.append(Unit(joined, pieces[i].item))
-                i = j
-                continue
-        out.append(pieces[i])
-        i += 1
-    return out
 
 
 def idf_table(vocabulary: dict[str, int], n_docs: int) -> dict[str, float]:

@@ -8,7 +8,8 @@ Read path (`Index.open`) imports chromadb and numpy only: no torch, sentence-tra
 LangChain, so a cold `dossier ask` stays fast. langchain_chroma costs ~0.8 s of import on top of
 chromadb's ~0.7 s (measured with `python -X importtime` on the target machine) and adds nothing to a
 nearest-neighbour query, so reading talks to chromadb directly; the write side (ingest/build.py) uses
-`langchain_chroma.Chroma` to embed and add passages.
+`langchain_chroma.Chroma` to embed and add passages. Each passage's sentences have vectors too
+(index/sentences.py), for answering to score them: `Index.sentence_vectors`.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from index.chunk import Chunk
 from index.errors import IndexCorrupt, IndexMissing, IndexOutdated, IndexUnavailable
 from index.generations import GenerationPointer, generation_dir
 from index.lexical import LexicalIndex
+from index.sentences import LocalSentences, ServerSentences, sentence_collection_name
 
-FORMAT = 2  # bump when the layout of a generation changes; an ingest then rebuilds
+FORMAT = 3  # bump when the layout of a generation changes; an ingest then rebuilds (3: sentence vectors)
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 LEXICAL = "lexical"
@@ -57,6 +59,16 @@ def check_model(manifest: dict, embedder) -> None:
         )
 
 
+def check_format(manifest: dict, where: str) -> None:
+    """IndexOutdated for an index of an older version of this program (the page rebuilds it)."""
+    found = manifest.get("format")
+    if isinstance(found, int) and found < FORMAT:
+        raise IndexOutdated(
+            f"De index {where} heeft indexformaat {found} van een eerdere versie; deze versie leest formaat "
+            f"{FORMAT}. Bouw de index opnieuw met: dossier ingest"
+        )
+
+
 def read_chunks(gen_dir: Path) -> list[Chunk]:
     """The passages of a generation, in index order; OSError/ValueError/KeyError when damaged."""
     with open(gen_dir / CHUNKS, encoding="utf-8") as fh:
@@ -76,6 +88,7 @@ class Index:
         client,
         collection,
         pointer=None,
+        sentences=None,
     ):
         self.settings = settings
         self.generation = generation
@@ -85,6 +98,7 @@ class Index:
         self._lexical: LexicalIndex = lexical
         self._client = client
         self._collection = collection
+        self._sentences = sentences
         # What `is_current` asks: the CURRENT file in data_dir, or the meta record on the Chroma server.
         self._pointer = pointer or GenerationPointer(Path(settings.data_dir))
         self._url: str | None = settings.chroma_url or None
@@ -134,6 +148,7 @@ class Index:
             chunks = read_chunks(gen_dir)
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise corrupt("manifest of passages onleesbaar", err) from err
+        check_format(manifest, f"in {gen_dir}")
         if manifest.get("format") != FORMAT:
             raise corrupt(f"indexformaat {manifest.get('format')}, verwacht {FORMAT}")
         if manifest.get("chunks") != len(chunks):
@@ -145,6 +160,10 @@ class Index:
         if lexical.size != len(chunks):
             raise corrupt(f"lexicale index heeft {lexical.size} passages, verwacht {len(chunks)}")
         try:
+            sentences = LocalSentences.load(gen_dir, chunks, manifest)
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as err:
+            raise corrupt("zinnen of hun vectoren onleesbaar", err) from err
+        try:
             client = chroma.client(settings, gen_dir / CHROMA)
             collection = client.get_collection(manifest["collection"])
             count = collection.count()
@@ -152,7 +171,7 @@ class Index:
             raise corrupt("vectoropslag (Chroma) onleesbaar", err) from err
         if count != len(chunks):
             raise corrupt(f"vectoropslag heeft {count} passages, verwacht {len(chunks)}")
-        return cls(settings, generation, manifest, chunks, lexical, client, collection)
+        return cls(settings, generation, manifest, chunks, lexical, client, collection, sentences=sentences)
 
     @classmethod
     def _open_server(cls, settings) -> Index:
@@ -171,23 +190,43 @@ class Index:
                         f"DOSSIER_CHROMA_URL={chroma.display_url(url)} dossier ingest"
                     )
                 generation = manifest["generation"]
+                check_format(manifest, f"op de Chroma-server {chroma.display_url(url)}")
                 if manifest.get("format") != FORMAT:
                     raise chroma.corrupt(url, f"indexformaat {manifest.get('format')}, verwacht {FORMAT}")
                 try:
                     collection, chunks = chroma.read_generation(client, manifest, url)
+                    sentences = cls._server_sentences(client, manifest, url)
                 except IndexCorrupt:
                     # An ingest may have switched and pruned between reading the pointer and reading.
                     if pointer.read() == generation:
                         raise
                     continue
                 lexical = LexicalIndex.from_texts(c.index_text for c in chunks)
-                return cls(settings, generation, manifest, chunks, lexical, client, collection, pointer)
+                return cls(
+                    settings, generation, manifest, chunks, lexical, client, collection, pointer, sentences
+                )
             raise IndexCorrupt(
                 "De index op de Chroma-server veranderde steeds tijdens het openen; probeer het opnieuw."
             )
         except BaseException:
             client.close()
             raise
+
+    @staticmethod
+    def _server_sentences(client, manifest: dict, url: str) -> ServerSentences:
+        from chromadb.errors import ChromaError
+
+        name = sentence_collection_name(manifest["generation"])
+        expected = (manifest.get("sentences") or {}).get("count")
+        try:
+            with chroma.reaching(url):
+                collection = client.get_collection(name, embedding_function=None)
+                count = collection.count()
+        except ChromaError as err:
+            raise chroma.corrupt(url, "de zinnen van deze generatie ontbreken", err) from err
+        if count != expected:
+            raise chroma.corrupt(url, f"de zinnencollectie heeft {count} zinnen, het manifest {expected}")
+        return ServerSentences(collection, url, manifest.get("dim"))
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -221,6 +260,27 @@ class Index:
     def lexical_search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """BM25 over the stemmed terms (from `index.lexical.tokenize`): (chunk id, score), best first."""
         return [(self.chunks[i].id, score) for i, score in self._lexical.search(tokens, k)]
+
+    def sentence_vectors(self, chunk_id: str) -> tuple[list[str], np.ndarray]:
+        """The sentences of a passage (`index.text.split_units`, as split at ingest) and their vectors:
+        float32, L2-normalised, one row per sentence, passage side of the model. KeyError: no such passage."""
+        return self.sentence_vectors_many([chunk_id])[chunk_id]
+
+    def sentence_vectors_many(self, chunk_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
+        """`sentence_vectors` of several passages at once (on a Chroma server: one request)."""
+        unknown = [cid for cid in chunk_ids if cid not in self.by_id]
+        if unknown:
+            raise KeyError(unknown[0])
+        if not self._url:
+            return self._sentences.get_many(list(chunk_ids))
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self._sentences.get_many(list(chunk_ids))
+        except NotFoundError as err:
+            raise IndexUnavailable(
+                "De index op de Chroma-server is net vervangen door een nieuwere. Stel de vraag opnieuw."
+            ) from err
 
     def is_current(self) -> bool:
         """False once a newer ingest has finished: a long-running process should reopen.

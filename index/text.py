@@ -1,4 +1,5 @@
-"""Text helpers shared by every layer: one fold, one normaliser, one sentence splitter, one list-item rule.
+"""Text helpers shared by every layer: one fold, one normaliser, one sentence splitter, one list-item rule,
+and the units (sentences and list items) that answers quote and that ingest embeds one by one.
 
 Ingest (cleaning, chunking, the BM25 index) and answering (cue matching, quoting, measuring) must agree
 on these, so each lives here once.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # ---------------------------------------------------------------- fold and normalise
 
@@ -139,3 +141,62 @@ def split_sentences(text: str) -> list[str]:
         start = end
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
+
+
+# ---------------------------------------------------------------- units: what an answer quotes
+
+# A unit ends after . ! or ? (and closing quotes), before a capital, digit or opening quote. Units are
+# what answering scores and quotes, and what ingest embeds sentence by sentence: both call split_units.
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9À-Ý])")
+_JOIN_LIMIT = 450  # a "...:" lead-in is quoted together with its list when the whole stays this short
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or list item of a passage."""
+
+    text: str
+    item: bool = False  # a list item ("- ...", "1. ...")
+
+    @property
+    def opens_list(self) -> bool:
+        """Ends with ':' or ';': the list it introduces or belongs to goes on after it."""
+        return self.text.endswith((":", ";"))
+
+
+def split_units(text: str) -> list[Unit]:
+    """Sentences and list items of a passage; a short '...:' lead-in stays with the items after it.
+
+    A unit is the passage's own text (whitespace aside), so the page can find and mark it; the list
+    marker of a standalone item is left off, inside a joined unit it stays."""
+    pieces: list[Unit] = []
+    markers: dict[int, str] = {}  # piece index -> its list marker, kept when joined ("taken: - Zet ...")
+    for para in re.split(rf"\n\s*\n|\n(?=\s*{LIST_MARKER}\s)", text):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        marker = LIST_ITEM.match(para)
+        para = LIST_ITEM.sub("", para)
+        parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
+        pieces.extend(Unit(p, bool(marker) and n == 0) for n, p in enumerate(parts))
+        if marker and parts:
+            markers[len(pieces) - len(parts)] = marker.group(0).strip()
+    out: list[Unit] = []
+    i = 0
+    while i < len(pieces):
+        s = pieces[i].text
+        if s.endswith(":") and i + 1 < len(pieces):
+            j, joined = i + 1, s
+            while j < len(pieces) and len(joined) + len(pieces[j].text) + 1 <= _JOIN_LIMIT:
+                mark = markers.get(j)
+                joined = f"{joined} {mark} {pieces[j].text}" if mark else f"{joined} {pieces[j].text}"
+                j += 1
+                if joined.endswith((".", "!", "?")) and not pieces[j - 1].text.endswith(";"):
+                    break
+            if j > i + 1:
+                out.append(Unit(joined, pieces[i].item))
+                i = j
+                continue
+        out.append(pieces[i])
+        i += 1
+    return out

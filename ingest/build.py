@@ -21,10 +21,12 @@ from typing import Any
 
 from index import chroma
 from index.chunk import Chunk
-from index.errors import IndexCorrupt, SettingsError
+from index.errors import IndexCorrupt, IndexOutdated, SettingsError
 from index.generations import GenerationPointer, collection_name, fsync_dir, generation_dir, generations_dir
 from index.lexical import DUTCH_STOPWORDS, STEMMER_ALGORITHM, LexicalIndex
+from index.sentences import manifest_entry, sentence_collection_name
 from index.store import CHROMA, CHUNKS, COSINE, FORMAT, LEXICAL, MANIFEST, Index, read_chunks, read_manifest
+from ingest import sentences as sent
 from ingest.corpus import CorpusRead, progress_bar, read_corpus
 from ingest.publish import fsync_tree, ingest_lock, new_generation_id, prune, prune_server, server_lock
 
@@ -46,6 +48,8 @@ class IngestReport:
     embedded: int
     removed: int
     skipped: list[dict[str, str]] = field(default_factory=list)
+    sentences: int = 0  # sentences (units) of all passages, each with a vector
+    sentences_embedded: int = 0  # distinct sentences embedded by this run (the rest were reused)
     seconds: float = 0.0
     rebuilt_because: str | None = None
     generation: str | None = None
@@ -97,6 +101,8 @@ def load_previous(settings, pointer: GenerationPointer) -> Previous:
         return Previous(generation, problem=f"{type(err).__name__}: {err}")
     try:
         Index.open_generation(settings, generation).close()  # all parts whole, or the no-op check lies
+    except IndexOutdated:
+        pass  # an older format: `rebuild_reason` says so
     except IndexCorrupt as err:
         previous.problem = getattr(err, "detail", str(err))
     return previous
@@ -215,12 +221,13 @@ def fill_collection(
 
 
 def write_generation(
-    settings, embedder, gen_dir: Path, chunks: list[Chunk], previous: Previous | None, progress
+    settings, embedder, gen_dir: Path, p: Plan, previous: Previous | None, progress
 ) -> tuple[int, int | None]:
-    """Fill a new generation folder (vectors, lexical index, passages); returns (embedded, dim).
+    """Fill a new generation folder (vectors, lexical index, passages, sentences); returns (embedded, dim).
 
     `previous` is the generation to copy vectors from, or None to embed everything.
     """
+    chunks = p.corpus.chunks
     reuse = [c for c in chunks if previous is not None and c.id in previous.ids]
     old_client = source = None
     if reuse:
@@ -244,6 +251,13 @@ def write_generation(
     with open(gen_dir / CHUNKS, "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    known = {}
+    if previous is not None and previous.generation is not None:
+        known = sent.known_local(generation_dir(Path(settings.data_dir), previous.generation))
+    matrix, p.report.sentences_embedded = sent.embed_table(
+        embedder, p.table, known, settings.embed_batch_size, progress
+    )
+    sent.write_local(gen_dir, p.table, matrix)
     return embedded, dim
 
 
@@ -256,6 +270,7 @@ class Plan:
     sig: dict
     reason: str | None
     unchanged: bool
+    table: list[tuple[str, list[str]]]  # (chunk id, its sentences), in index order
 
 
 def plan(settings, embedder, previous: Previous, rebuild: bool, progress) -> Plan:
@@ -263,6 +278,8 @@ def plan(settings, embedder, previous: Previous, rebuild: bool, progress) -> Pla
     sig = signature(embedder, settings)
     reason = rebuild_reason(previous, sig, rebuild)
     corpus = read_corpus(settings, previous, progress)
+    table = sent.table_of(corpus.chunks)
+    sentences = manifest_entry(table)
     report = IngestReport(
         files=len(corpus.files),
         chunks=len(corpus.chunks),
@@ -271,15 +288,17 @@ def plan(settings, embedder, previous: Previous, rebuild: bool, progress) -> Pla
         skipped=corpus.skipped,
         rebuilt_because=reason,
         generation=previous.generation,
+        sentences=sentences["count"],
     )
     unchanged = (
         previous.generation is not None
         and reason is None
         and previous.manifest.get("lexical") == sig["lexical"]
         and previous.manifest.get("files") == corpus.files
+        and previous.manifest.get("sentences") == sentences  # the same split (a code change re-splits)
         and [c.to_dict() for c in previous.chunks] == [c.to_dict() for c in corpus.chunks]
     )
-    return Plan(report, corpus, sig, reason, unchanged)
+    return Plan(report, corpus, sig, reason, unchanged, table)
 
 
 def manifest_of(generation: str, previous: Previous, p: Plan, dim: int | None) -> dict:
@@ -293,6 +312,7 @@ def manifest_of(generation: str, previous: Previous, p: Plan, dim: int | None) -
         "dim": dim or previous.manifest.get("dim"),
         "collection": collection_name(generation),
         "chunks": len(p.corpus.chunks),
+        "sentences": manifest_entry(p.table),
         "sources": sorted(p.corpus.files),
         "files": p.corpus.files,
     }
@@ -326,7 +346,7 @@ def run_local(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
     gen_dir.mkdir(parents=True)
     try:
         p.report.embedded, dim = write_generation(
-            settings, embedder, gen_dir, p.corpus.chunks, None if p.reason else previous, progress
+            settings, embedder, gen_dir, p, None if p.reason else previous, progress
         )
         text = json.dumps(manifest_of(generation, previous, p, dim), ensure_ascii=False, indent=1)
         (gen_dir / MANIFEST).write_text(text, encoding="utf-8")
@@ -364,11 +384,17 @@ def run_server(settings, embedder, *, rebuild: bool, progress) -> IngestReport:
                 p.report.embedded, dim = fill_collection(
                     settings, embedder, client, generation, p.corpus.chunks, source, reuse, progress
                 )
+                known = {} if p.reason else sent.known_server(client, previous.generation)
+                matrix, p.report.sentences_embedded = sent.embed_table(
+                    embedder, p.table, known, settings.embed_batch_size, progress
+                )
+                sent.write_server(client, generation, p.table, matrix)
                 manifest = manifest_of(generation, previous, p, dim)
                 lock.check()
             except BaseException:
-                with contextlib.suppress(Exception):
-                    client.delete_collection(collection_name(generation))
+                for name in (collection_name(generation), sentence_collection_name(generation)):
+                    with contextlib.suppress(Exception):
+                        client.delete_collection(name)
                 raise
             pointer.switch(generation, manifest)
             prune_server(client, {generation, previous.generation}, url)

@@ -30,6 +30,7 @@ from index import chroma
 from index.chroma import now
 from index.errors import IndexUnavailable, IngestBusy
 from index.generations import COLLECTION_PREFIX, fsync_dir, generations_dir
+from index.sentences import COLLECTION_SUFFIX
 
 LOCK_FILE = "ingest.lock"
 LOCK = "dossier_ingest_lock"  # the lock's collection on a Chroma server
@@ -109,12 +110,13 @@ def prune_server(client, keep: set[str | None], url: str) -> list[str]:
     with chroma.reaching(url):
         names = sorted(c.name for c in client.list_collections())
         for name in names:
-            generation = name[len(COLLECTION_PREFIX) :]
+            # dossier-<generation> (passages) and dossier-<generation>-sentences (index/sentences.py)
+            generation = name[len(COLLECTION_PREFIX) :].removesuffix(COLLECTION_SUFFIX)
             if name.startswith(COLLECTION_PREFIX) and generation not in keep:
                 with contextlib.suppress(NotFoundError):  # another process removed it first
                     client.delete_collection(name)
                 removed.append(generation)
-    return removed
+    return sorted(set(removed))
 
 
 class ServerLock:

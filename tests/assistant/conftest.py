@@ -10,6 +10,7 @@ import pytest
 from index.chunk import Chunk
 from index.embed import HashEmbedder
 from index.lexical import LexicalIndex, tokenize
+from index.text import split_units
 
 DOC = "dossier.txt"
 
@@ -87,6 +88,8 @@ class MemoryIndex:
         self.by_id = {c.id: c for c in chunks}
         self._lexical = LexicalIndex.build([tokenize(c.index_text) for c in chunks])
         self._vectors = embedder.embed_documents([c.index_text for c in chunks])
+        units = {c.id: [u.text for u in split_units(c.text)] for c in chunks}
+        self._sentences = {cid: (texts, embedder.embed_documents(texts)) for cid, texts in units.items()}
         self.generation = "memory"
         self.manifest = {"generation": "memory", "chunks": len(chunks), "model": embedder.name}
         self.current = True
@@ -102,6 +105,12 @@ class MemoryIndex:
 
     def lexical_search(self, tokens, k):
         return [(self.chunks[i].id, s) for i, s in self._lexical.search(tokens, k)]
+
+    def sentence_vectors(self, chunk_id):
+        return self._sentences[chunk_id]
+
+    def sentence_vectors_many(self, chunk_ids):
+        return {cid: self._sentences[cid] for cid in chunk_ids}
 
     def is_current(self) -> bool:
         return self.current

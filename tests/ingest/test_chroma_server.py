@@ -20,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import chroma
@@ -28,6 +29,7 @@ from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
 from index.generations import collection_name
 from index.lexical import tokenize
+from index.sentences import sentence_collection_name
 from index.settings import Settings
 from index.store import Index
 from ingest import publish
@@ -132,6 +134,11 @@ def corpus(tmp_path, monkeypatch) -> Path:
     return folder
 
 
+def of(generation: str) -> set[str]:
+    """The collections of one generation: its passages and its sentences."""
+    return {collection_name(generation), sentence_collection_name(generation)}
+
+
 def collections(url: str) -> set[str]:
     client = chroma_client(Settings(chroma_url=url))
     try:
@@ -172,13 +179,22 @@ def test_server_index_reads_and_scores_like_the_local_one(chroma_server, corpus,
             assert [i for i, _ in dense] == [i for i, _ in dense_disk]  # the same vectors
             assert [s for _, s in dense] == pytest.approx([s for _, s in dense_disk], abs=1e-6)
         assert on_server.sections == on_disk.sections
+        ids = [c.id for c in on_disk.chunks[:12]]
+        got, want = on_server.sentence_vectors_many(ids), on_disk.sentence_vectors_many(ids)
+        for cid in ids:  # the sentences and their vectors, from the second collection
+            assert got[cid][0] == want[cid][0] and len(got[cid][0]) == len(got[cid][1]) > 0
+            np.testing.assert_allclose(got[cid][1], want[cid][1], atol=1e-6)
+        assert on_server.sentence_vectors(on_disk.chunks[-1].id)[0] == on_disk.sentence_vectors(
+            on_disk.chunks[-1].id
+        )[0]
+        assert report.sentences == on_server.manifest["sentences"]["count"] > report.chunks
         m = on_server.manifest
         assert m["collection"] == collection_name(on_server.generation) and m["sources"] == [DOSSIER.name]
     finally:
         on_server.close()
         on_disk.close()
     assert not (tmp_path / "elders").exists()
-    assert collections(chroma_server.url) == {chroma.META, collection_name(report.generation)}
+    assert collections(chroma_server.url) == {chroma.META, *of(report.generation)}
 
 
 @pytest.mark.integration
@@ -204,6 +220,8 @@ def test_reingest_reuses_vectors_switches_and_prunes(chroma_server, corpus):
     (corpus / "zeevonk.md").write_text(NEW_DOC, encoding="utf-8")
     second = ingest_corpus(Settings(), HashEmbedder())
     assert 0 < second.embedded < 3 and second.chunks == first.chunks + second.embedded
+    assert second.sentences == first.sentences + second.sentences_embedded  # the others were reused
+    assert 0 < second.sentences_embedded <= 3
     assert not old.is_current() and answers(old) == before  # the previous generation stays readable
     new = Index.open(Settings())
     assert new.generation == second.generation and new.manifest["previous_generation"] == first.generation
@@ -212,12 +230,13 @@ def test_reingest_reuses_vectors_switches_and_prunes(chroma_server, corpus):
 
     # A leftover of a killed ingest, then a third generation: only the current and the previous remain.
     client = chroma_client(Settings())
-    client.create_collection(collection_name("20000101T000000000000-dead00"), embedding_function=None)
+    for leftover in of("20000101T000000000000-dead00"):
+        client.create_collection(leftover, embedding_function=None)
     client.close()
     (corpus / "zeevonk.md").unlink()
     third = ingest_corpus(Settings(), HashEmbedder())
     assert third.removed == second.embedded and third.embedded == 0
-    expected = {chroma.META, collection_name(second.generation), collection_name(third.generation)}
+    expected = {chroma.META, *of(second.generation), *of(third.generation)}
     assert collections(chroma_server.url) == expected
     for index in (old, new):
         index.close()
@@ -235,7 +254,7 @@ def test_failed_ingest_switches_nothing_and_leaves_nothing(chroma_server, corpus
         ingest_corpus(Settings(), Failing())
     index = Index.open(Settings())
     assert index.generation == first.generation and index.is_current()
-    assert collections(chroma_server.url) == {chroma.META, collection_name(first.generation)}
+    assert collections(chroma_server.url) == {chroma.META, *of(first.generation)}
     index.close()
 
 
@@ -295,11 +314,7 @@ def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
         assert index.generation == first.generation  # no switch
         assert "zeevonk.md" not in index.manifest["sources"]
         # Its half-built collection is gone; the other owner's lock is left alone.
-        assert collections(chroma_server.url) == {
-            chroma.META,
-            publish.LOCK,
-            collection_name(first.generation),
-        }
+        assert collections(chroma_server.url) == {chroma.META, publish.LOCK, *of(first.generation)}
         index.close()
     finally:
         thief.close()
@@ -341,17 +356,14 @@ def test_a_killed_ingest_leaves_the_index_whole_and_its_lock_is_taken_over_later
         proc.wait(timeout=30)
     index = Index.open(Settings())
     assert index.generation == first.generation and answers(index) == before
-    assert len(collections(chroma_server.url) - {chroma.META, publish.LOCK}) == 2  # the half-built one
+    half_built = collections(chroma_server.url) - {chroma.META, publish.LOCK, *of(first.generation)}
+    assert len(half_built) == 1
     with pytest.raises(IngestBusy, match="vanzelf overgenomen"):
         ingest_corpus(Settings(), HashEmbedder())
     monkeypatch.setattr(publish, "STALE_SECONDS", 1.0)  # instead of waiting two minutes
     time.sleep(2.1)
     report = ingest_corpus(Settings(), HashEmbedder(), rebuild=True)
-    assert collections(chroma_server.url) == {
-        chroma.META,
-        collection_name(first.generation),
-        collection_name(report.generation),
-    }
+    assert collections(chroma_server.url) == {chroma.META, *of(first.generation), *of(report.generation)}
     assert not index.is_current() and len(Index.open(Settings()).chunks) == first.chunks
 
 

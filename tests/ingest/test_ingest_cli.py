@@ -65,7 +65,10 @@ def test_ingest_json_is_one_object_with_the_counts(corpus, capsys):
     code, out = run_ingest(capsys, "--json")
     first = json.loads(out)
     assert code == 0
-    assert set(first) == {"files", "chunks", "embedded", "removed", "skipped", "seconds", "rebuilt_because"}
+    assert set(first) == {
+        "files", "chunks", "embedded", "removed", "skipped", "sentences", "sentences_embedded", "seconds",
+        "rebuilt_because",
+    }  # fmt: skip
     assert first["files"] == 1 and first["chunks"] == first["embedded"] >= 2
     assert first["removed"] == 0 and first["skipped"] == [] and first["seconds"] >= 0
 

@@ -64,14 +64,18 @@ In die tijd is er recht op opvang, medische zorg en juridische bijstand door een
 
 
 class CountingEmbedder(HashEmbedder):
-    """The hash embedder, remembering every text it was asked to embed."""
+    """The hash embedder, remembering every passage (`seen`) and sentence it was asked to embed.
+
+    A passage's index text starts with its section path on a line of its own; a sentence is one line."""
 
     def __init__(self, dim: int = 64):
         super().__init__(dim)
         self.seen: list[str] = []
+        self.sentences: list[str] = []
 
     def embed_documents(self, texts):
-        self.seen.extend(texts)
+        for t in texts:
+            (self.seen if "\n" in t else self.sentences).append(t)
         return super().embed_documents(texts)
 
 
