@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from assistant import answertype
@@ -25,7 +26,7 @@ _GAIN_FLOOR = 0.5  # a sentence scoring under half the best is never quoted...
 _MIN_GAIN = 0.15  # ...and one under `ratio` of it only when it covers this much of the question anew
 
 # Stems of words that say what kind of answer is wanted, not what it is about.
-_TYPE_WORDS = {
+TYPE_WORDS = {
     t
     for w in words(
         "naam heet telefoonnummer nummer mail mailadres e-mailadres adres website url link jaar "
@@ -91,13 +92,22 @@ def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float]
     return out
 
 
-def _match(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> float:
+def match_share(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> float:
     """idf-weighted share of the core terms found in `stems` (a synonym counts by its weight)."""
     return sum(_matched(stems, core, alts, idf, default).values())
 
 
-def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], idf: dict[str, float]) -> None:
-    """Set `score` on each sentence (higher = answers the question better).
+def score_sentences(
+    query: Query,
+    hits: list[Hit],
+    sentences: list[Sentence],
+    idf: dict[str, float],
+    entities: Collection[int] = (),
+) -> None:
+    """Set `score` (higher = answers the question better) and `entity` on each sentence.
+
+    `entities`: positions of the sentences that hold the entity the question asks for
+    (`scope.check_types(...).holders`).
 
     sentence match + 0.35 passage match (the passage as a whole, with its heading) + 0.15 heading match
     + 0.2 retrieval score + 0.5 when it holds the entity the question asks for + 0.35 when it defines
@@ -112,19 +122,20 @@ def score_sentences(query: Query, hits: list[Hit], sentences: list[Sentence], id
     passage_stems: dict[int, set[str]] = {}
     for s in sentences:
         passage_stems.setdefault(s.hit, set(headings[s.hit])).update(s.stems)
-    passage = {h: _match(st, core, alts, idf, default) for h, st in passage_stems.items()}
+    passage = {h: match_share(st, core, alts, idf, default) for h, st in passage_stems.items()}
     # "Wat is X?": the sentence that opens by defining X answers it, not any sentence that names X.
-    defining = {t for t in core if t not in _TYPE_WORDS}
+    defining = {t for t in core if t not in TYPE_WORDS}
     defining |= {a for t in defining for a, w in alts.get(t, {}).items() if w >= 1.0}
     definition = answertype.is_definition_question(query.text) and bool(defining)
-    heading = {h: _match(headings[h], core, alts, idf, default) for h in passage_stems}
-    for s in sentences:
+    heading = {h: match_share(headings[h], core, alts, idf, default) for h in passage_stems}
+    for i, s in enumerate(sentences):
+        s.entity = i in entities
         s.matched = _matched(s.stems, core, alts, idf, default)
         score = sum(s.matched.values())
         if ctx_core:
-            score += 0.4 * _match(s.stems, ctx_core, ctx_alts, idf, default)
+            score += 0.4 * match_share(s.stems, ctx_core, ctx_alts, idf, default)
         if extra:
-            score += 0.5 * _match(s.stems, extra, {}, idf, default)
+            score += 0.5 * match_share(s.stems, extra, {}, idf, default)
         score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
         score += 0.5 if s.entity else 0.0
         if definition and answertype.defines(s.text, tokenize, defining):
@@ -213,14 +224,6 @@ def _overlap(a: Sentence, b: Sentence) -> float:
     if not a.stems or not b.stems:
         return 1.0 if a.text == b.text else 0.0
     return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
-
-
-@dataclass
-class Composed:
-    """The answer body and its citations, in marker order."""
-
-    text: str
-    citations: list[Citation] = field(default_factory=list)
 
 
 PHRASES = {

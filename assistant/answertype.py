@@ -401,3 +401,4 @@ class TypeCheck:
     satisfied: bool
     sentences: list[str] = field(default_factory=list)  # the sentences that hold the entity
     missing: tuple[str, ...] = ()  # the types no relevant sentence holds
+    holders: frozenset[int] = frozenset()  # positions (in the checked list) of the sentences that hold one

@@ -57,7 +57,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------- ask
 
 
-def format_answer(answer) -> str:
+def terminal_text(answer) -> str:
     """A readable answer for the terminal: the text, then the sources with their markers."""
     lines = [answer.answer, ""]
     if answer.citations:
@@ -109,7 +109,7 @@ def _emit(answer, as_json: bool) -> None:
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
     else:
-        print(format_answer(answer), flush=True)
+        print(terminal_text(answer), flush=True)
 
 
 # ---------------------------------------------------------------- eval

@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from assistant import answer as ans
 from assistant import answertype, intent, scope
 from assistant import meldpunt as mp
+from assistant.errors import QuestionError
 from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
-from assistant.types import Answer, Meldpunt
+from assistant.types import Answer, Meldpunt, Referral
 from index.chunk import Chunk
-from index.errors import QuestionError
-from index.text import fold, normalise
+from index.text import fold, normalise, split_units
 
 REOPEN_CHECK_SECONDS = 2.0
 
@@ -72,7 +72,7 @@ def _find_meldpunt(chunks: list[Chunk], facts: mp.MeldpuntFacts) -> tuple[Chunk 
             best = c
     if best is None:
         return None, ""
-    sentences = [u.text for u in ans.split_units(best.text)]
+    sentences = [u.text for u in split_units(best.text)]
     for s in sentences:
         if digits and digits in re.sub(r"\D", "", s):
             return best, s
@@ -112,6 +112,7 @@ class Assistant:
         self.fusion = fusion
         self._clock = clock or (lambda: datetime.now(UTC))
         self._facts = mp.load_facts(mp.contacts_path(settings))
+        self._referral = mp.load_referral(mp.contacts_path(settings))
         self._tz = mp.zone(settings)
         if index is None:
             from index.store import Index
@@ -223,7 +224,7 @@ class Assistant:
         signals.unknown_words = len(query.unknown)
         if not situational and self.out_of_scope(signals):
             return self._refusal(text, query, signals), signals
-        ans.score_sentences(query, hits, sentences, state.idf)
+        ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
         if situational:
             return self._situational(text, query, hits, sentences, state), signals
         chosen = ans.select(
@@ -279,10 +280,19 @@ class Assistant:
             pinned=pinned,
             pinned_highlight=state.meldpunt_sentence,
         )
-        head = mp.render(card, self._facts, query.lang, marker="[1]" if pinned else "")
+        marker = "[1]" if pinned else ""
+        head = mp.render(card, self._facts, query.lang, marker=marker)
         answer = head + ("\n\n" + body if body else "")
         return Answer(
-            text, answer, citations, situational=True, meldpunt=card, out_of_scope=False, lang=query.lang
+            text,
+            answer,
+            citations,
+            situational=True,
+            meldpunt=card,
+            out_of_scope=False,
+            lang=query.lang,
+            body=body,
+            card_marker=marker,
         )
 
     def _refusal(self, text: str, query: Query, signals: Signals) -> Answer:
@@ -291,18 +301,26 @@ class Assistant:
         missing = scope.what_is_missing(signals, lang)
         if missing:
             parts.append(missing)
-        f = self._facts
+        f, r = self._facts, self._referral
         if lang == "en":
-            parts.append(
-                "The regional policy adviser on human trafficking (beleidsadviseur mensenhandel) of the VAR "
-                "may "
-                f"know more; for a concrete situation call the {f.name}: {f.phone} ({f.hours})."
+            who = r.name_en
+            refer = (
+                f"The {who} may know more; for a concrete situation call the {f.name}: {f.phone} ({f.hours})."
             )
         else:
-            parts.append(
-                "Misschien weet de regionaal beleidsadviseur mensenhandel van de VAR het; bij een concrete "
-                f"situatie kun je het {f.name} bellen: {f.phone} ({f.hours})."
+            who = r.name
+            refer = (
+                f"Misschien weet de {who} het; bij een concrete situatie kun je het {f.name} bellen: "
+                f"{f.phone} ({f.hours})."
             )
+        parts.append(refer)
         return Answer(
-            text, " ".join(parts), [], situational=False, meldpunt=None, out_of_scope=True, lang=lang
+            text,
+            " ".join(parts),
+            [],
+            situational=False,
+            meldpunt=None,
+            out_of_scope=True,
+            lang=lang,
+            referral=Referral(who, refer),
         )

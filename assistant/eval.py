@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.baseline import NaiveBaseline
+from assistant.scope import Signals, Thresholds, refuse
 from index.errors import SettingsError
 from index.text import normalise
 
@@ -246,12 +247,28 @@ class Calibration:
             )
         return "\n".join(lines)
 
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.max_novelty, self.min_lexical, self.min_dense)
+
     def refuses(self, r: dict) -> bool:
-        """The decision of `Assistant.out_of_scope` with the chosen thresholds."""
-        weak = r["top_lexical"] < self.min_lexical and r["top_dense"] < self.min_dense
-        no_topic = r.get("unknown_words", 0) > 0 and r.get("topic_terms", 1) == 0
-        named = bool(r["codes"]) or bool(r.get("missing_names"))
-        return (not r["types_ok"]) or named or no_topic or r["novelty"] > self.max_novelty or weak
+        """The decision of `Assistant.out_of_scope` (`scope.refuse`) with the chosen thresholds."""
+        signals = Signals(
+            coverage=r.get("coverage", 0.0),
+            novelty=r["novelty"],
+            codes=list(r["codes"]),
+            top_coverage=r.get("top_coverage", 0.0),
+            top_lexical=r["top_lexical"],
+            top_dense=r["top_dense"],
+            top_fused=r.get("top_fused", 0.0),
+            types=tuple(r.get("types", ())),
+            types_ok=r["types_ok"],
+            unknown=list(r.get("unknown", [])),
+            topic_terms=r.get("topic_terms", 1),
+            missing_names=list(r.get("missing_names", [])),
+            unknown_words=r.get("unknown_words", 0),
+        )
+        return refuse(signals, self.thresholds)
 
 
 def calibrate(assistant, items: list[dict]) -> Calibration:

@@ -7,7 +7,6 @@ Opening hours are wall-clock hours in the configured time zone (Europe/Amsterdam
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -18,8 +17,6 @@ from index.errors import SettingsError
 
 # The copy that ships with the code; used when the corpus folder has no contacts.toml of its own.
 BUNDLED_CONTACTS = Path(__file__).resolve().parents[1] / "corpus" / "contacts.toml"
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,28 @@ def load_facts(path: Path) -> MeldpuntFacts:
         source_file=m.get("source_file", ""),
         source_quote=m.get("source_quote", ""),
     )
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What contacts.toml says about whom to refer to when the dossier has no answer."""
+
+    name: str  # "regionaal beleidsadviseur mensenhandel van de VAR"
+    name_en: str
+
+
+def load_referral(path: Path) -> ReferralFacts:
+    """Read the [referral] table; a contacts file without one uses the bundled copy's."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"Kan de verwijzing niet lezen uit {path} ({err}). Herstel het bestand.") from err
+    r = data.get("referral")
+    if r is None and path.resolve() != BUNDLED_CONTACTS:
+        return load_referral(BUNDLED_CONTACTS)
+    if not isinstance(r, dict) or not r.get("name"):
+        raise SettingsError(f"{path}: [referral] mist name; zie corpus/contacts.toml voor een voorbeeld.")
+    return ReferralFacts(name=r["name"], name_en=r.get("name_en") or r["name"])
 
 
 def _fmt(t: time) -> str:

@@ -157,17 +157,16 @@ def format_answer(answer: Answer) -> str:
 
 
 def _strip_card_lines(answer: Answer) -> tuple[str, str]:
-    """The answer without the card's own lines (the card is shown above it), and their [n] markers."""
+    """The answer without the card's own lines (the card is shown above it), and the card's [n] markers.
+
+    Both come from the Answer's data (`body`, `card_marker`), never from matching the card's words."""
     if not (answer.situational and answer.meldpunt):
         return answer.answer, ""
-    kept, markers = [], []
-    for line in answer.answer.splitlines():
-        card_line = answer.meldpunt.phone in line and line.lstrip().startswith("Bel ")
-        if card_line or line.lstrip().startswith("Status: "):
-            markers += [f"[{n}]" for n in _MARKER.findall(line)]
-        else:
-            kept.append(line)
-    return "\n".join(kept).strip(), " ".join(dict.fromkeys(markers))
+    text = answer.answer if answer.body is None else answer.body
+    markers = [
+        f"[{n}]" for n in _MARKER.findall(answer.card_marker)
+    ]  # only well-formed markers reach the page
+    return text.strip(), " ".join(dict.fromkeys(markers))
 
 
 def plain_answer(answer: Answer) -> str:
@@ -323,18 +322,6 @@ def section_html(path: str, text: str) -> str:
     )
     title = escape_html(path)
     return f'<article class="dossier-section" aria-label="{title}"><h2>{title}</h2>{body}</article>'
-
-
-def contrast_ratio(fg: str, bg: str) -> float:
-    """WCAG 2 contrast ratio of two #rrggbb colours."""
-
-    def lum(hex_colour: str) -> float:
-        rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 # ---------------------------------------------------------------- redaction

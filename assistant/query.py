@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.errors import QuestionError
 from assistant.intent import detect_lang
-from assistant.vocabulary import WORD as _WORD
-from assistant.vocabulary import Vocabulary
-from index.errors import QuestionError
+from assistant.vocabulary import WORD, Vocabulary
 from index.lexical import DUTCH_STOPWORDS, tokenize
 from index.text import fold, words
 
@@ -222,7 +221,7 @@ def is_followup(question: str, previous: str | None) -> bool:
     q = fold(question).strip()
     if _FOLLOWUP_START.match(q) or _PRONOUN_START.match(q):
         return True
-    content = [w for w in _WORD.findall(q) if w not in DUTCH_STOPWORDS and w not in _ENGLISH_STOP]
+    content = [w for w in WORD.findall(q) if w not in DUTCH_STOPWORDS and w not in _ENGLISH_STOP]
     return len(content) <= 3
 
 
@@ -261,7 +260,7 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
     glossary = load_glossary()
     out = Terms()
     used: set[int] = set()  # positions of words taken by an English glossary phrase
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     if lang == "en":
         # Each English phrase becomes its first Dutch rendering, the others count as the same term.
         for positions, dutch in english_phrases(words):
@@ -365,8 +364,8 @@ def _english_stemmer():
 def _english_tables() -> tuple[list, list]:
     """English glossary phrases, longest first: as written, and as stems ('organises' meets 'organise')."""
     table = load_glossary().get("en", {})
-    exact = [(tuple(_WORD.findall(k)), v) for k, v in table.items()]
-    stemmed = [(tuple(_english_stems(_WORD.findall(k))), v) for k, v in table.items()]
+    exact = [(tuple(WORD.findall(k)), v) for k, v in table.items()]
+    stemmed = [(tuple(_english_stems(WORD.findall(k))), v) for k, v in table.items()]
     return (
         sorted((r for r in exact if r[0]), key=lambda r: -len(r[0])),
         sorted((r for r in stemmed if r[0]), key=lambda r: -len(r[0])),

@@ -23,8 +23,6 @@ from assistant.query import Query
 from index.chunk import Chunk
 from index.text import is_list_item
 
-RRF_K = 60
-
 
 @dataclass
 class Hit:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import answertype
-from assistant.answer import _TYPE_WORDS, Sentence, _match
+from assistant.answer import TYPE_WORDS, Sentence, match_share
 from assistant.query import Query
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -29,13 +29,12 @@ _NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`), set in Settings."""
+    """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`); the values live in
+    Settings (DOSSIER_OOS_*)."""
 
-    max_novelty: float = (
-        0.21  # share of the question's content words that are salient terms the dossier lacks
-    )
-    min_lexical: float = 1.53  # best BM25 score...
-    min_dense: float = 0.670  # ...and best cosine: below both, nothing in the dossier is close
+    max_novelty: float  # share of the question's content words that are salient terms the dossier lacks
+    min_lexical: float  # best BM25 score...
+    min_dense: float  # ...and best cosine: below both, nothing in the dossier is close
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
@@ -91,7 +90,7 @@ def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set
     limit = max(2, int(0.25 * n_docs))
     out = set()
     for t in query.core:
-        if t in _TYPE_WORDS:
+        if t in TYPE_WORDS:
             continue
         # a synonym that is specific makes the term specific; a compound it heads does not
         group = {t} | {a for a, w in query.terms.alts.get(t, {}).items() if w >= 1.0}
@@ -132,7 +131,8 @@ def check_types(
     by_hit: dict[int, list[Sentence]] = {}
     for s in sentences:
         by_hit.setdefault(s.hit, []).append(s)
-    ok_types, holding = set(), []
+    position = {id(s): i for i, s in enumerate(sentences)}
+    ok_types, holding, holders = set(), [], set()
     for h, all_sents in by_hit.items():
         if h >= depth:
             continue
@@ -149,17 +149,13 @@ def check_types(
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people
                 if answertype.has_entity(
-                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=_stem1
+                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=tokenize
                 ):
                     ok_types.add(t)
-                    s.entity = True
+                    holders.add(position[id(s)])
                     holding.append(s.text)
     missing = tuple(t for t in types if t not in ok_types)
-    return answertype.TypeCheck(types, not missing, holding, missing)
-
-
-def _stem1(word: str) -> list[str]:
-    return tokenize(word)
+    return answertype.TypeCheck(types, not missing, holding, missing, frozenset(holders))
 
 
 def top_coverage(
@@ -171,7 +167,9 @@ def top_coverage(
     for s in sentences:
         if s.hit < depth:
             stems.setdefault(s.hit, set(tokenize(hits[s.hit].chunk.section_path))).update(s.stems)
-    return max((_match(st, query.core, query.terms.alts, idf, default) for st in stems.values()), default=0.0)
+    return max(
+        (match_share(st, query.core, query.terms.alts, idf, default) for st in stems.values()), default=0.0
+    )
 
 
 _MISSING_NL = {

@@ -18,7 +18,6 @@ from index.lexical import tokenize
 from index.text import fold
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_WORD = WORD
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Vocabulary:
         surface: dict[str, str] = {}
         short: set[str] = set()
         for chunk in index.chunks:
-            for w in _WORD.findall(fold(chunk.index_text)):
+            for w in WORD.findall(fold(chunk.index_text)):
                 for part in w.replace("’", "-").replace("'", "-").split("-"):
                     if len(part) < 4:
                         short.add(part)

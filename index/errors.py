@@ -9,7 +9,7 @@
      ├── IndexUnavailable     the shared Chroma server (DOSSIER_CHROMA_URL) cannot be reached
      ├── IngestBusy           another ingest holds the lock
      ├── ModelError           the embedding model cannot be loaded or fails its checksum
-     └── QuestionError        (assistant) a question that cannot be answered as typed
+     └── QuestionError        a question that cannot be answered as typed (assistant/errors.py)
 
 The page turns these into `gr.Error`, the command line into one line and exit code 2.
 """
@@ -53,8 +53,4 @@ class IngestBusy(DossierError):
 
 
 class ModelError(DossierError):
-    pass
-
-
-class QuestionError(DossierError):
     pass

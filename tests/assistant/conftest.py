@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from index.chunk import Chunk
-from index.embed import HashEmbedder
 from index.lexical import LexicalIndex, tokenize
 from index.text import split_units
+from tests.fakes import HashEmbedder
 
 DOC = "dossier.txt"
 

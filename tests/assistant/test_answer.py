@@ -2,12 +2,16 @@
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from assistant import meldpunt as mp
 from assistant.answer import split_units
+from assistant.core import Assistant
+from assistant.errors import QuestionError
 from assistant.eval import markers_valid
-from index.errors import QuestionError
+from tests.fakes import HashEmbedder
 
 MARKER = re.compile(r"\[(\d+)\]")
 LEADS = ("Volgens het dossier:", "According to the dossier (quoted in Dutch):")
@@ -110,6 +114,16 @@ def test_situational_answer_opens_with_the_card_and_cites_the_meldpunt(assistant
     check_grounded(answer)
 
 
+def test_situational_answer_carries_the_card_as_data(assistant):
+    answer = assistant.ask("Ik vermoed arbeidsuitbuiting bij een klant van de schuldhulp. Wat moet ik doen?")
+    head, _, rest = answer.answer.partition("\n\n")
+    assert (
+        answer.body == rest and answer.body and answer.meldpunt.phone in head and answer.card_marker == "[1]"
+    )
+    plain = assistant.ask("Wat is mensenhandel?")
+    assert plain.body is None and plain.card_marker == "" and plain.referral is None
+
+
 def test_situational_answer_at_night_says_closed_and_112(assistant, clock):
     clock.when = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)  # 00:30 in Amsterdam
     answer = assistant.ask("Bij ons zit een vrouw die gedwongen werkt en bang is. Wie bel ik?")
@@ -149,6 +163,30 @@ def test_out_of_scope_says_so_and_points_onwards(assistant, question, why):
     assert why in answer.answer
     assert "beleidsadviseur mensenhandel van de VAR" in answer.answer and "010 - 236 52 56" in answer.answer
     assert not MARKER.search(answer.answer)
+
+
+def test_out_of_scope_referral_comes_from_contacts_toml(settings, tiny_index, clock, tmp_path):
+    own = tmp_path / "contacts.toml"
+    bundled = (Path(__file__).resolve().parents[2] / "corpus" / "contacts.toml").read_text(encoding="utf-8")
+    own.write_text(
+        bundled.replace("regionaal beleidsadviseur mensenhandel van de VAR", "ketenregisseur van Hoekstad"),
+        encoding="utf-8",
+    )
+    custom = settings.model_copy(update={"contacts_file": own})
+    answer = Assistant(custom, index=tiny_index, embedder=HashEmbedder(), clock=clock).ask(
+        "Wat is het e-mailadres van het meldpunt?"
+    )
+    assert answer.out_of_scope and answer.referral.name == "ketenregisseur van Hoekstad"
+    assert answer.referral.text in answer.answer and "VAR" not in answer.answer
+    assert "referral" not in answer.to_dict()
+
+
+def test_a_contacts_file_without_referral_uses_the_bundled_one(tmp_path):
+    own = tmp_path / "contacts.toml"
+    own.write_text(
+        '[meldpunt]\nname = "X"\nphone = "1"\nopens = "08:00"\ncloses = "17:00"\n', encoding="utf-8"
+    )
+    assert "VAR" in mp.load_referral(own).name
 
 
 def test_follow_up_uses_the_previous_question(assistant):

@@ -8,6 +8,7 @@ import pytest
 
 from assistant import present
 from assistant.types import Answer, Citation, Meldpunt
+from tests.wcag import contrast_ratio
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -112,10 +113,12 @@ def test_situational_answer_puts_the_card_first_and_drops_its_duplicate_lines():
     answer = Answer(
         question="Ik vermoed uitbuiting, wat nu?",
         answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 (dagelijks) [1].\n"
-        "Status: nu bereikbaar.\nMeld het bij het meldpunt [2].",
+        "Status: nu bereikbaar.\n\nMeld het bij het meldpunt [2].",
         citations=[cite(1), cite(2)],
         situational=True,
         meldpunt=MELDPUNT_OPEN,
+        body="Meld het bij het meldpunt [2].",
+        card_marker="[1]",
     )
     out = present.format_answer(answer)
     card, rest = out.split("\n\n", 1)
@@ -132,6 +135,24 @@ def test_lookup_answer_has_no_card():
         question="Wat is mensenhandel?", answer="Werven [1].", citations=[cite(1)], meldpunt=MELDPUNT_OPEN
     )
     assert "236 52 56" not in present.format_answer(answer)
+
+
+def test_card_is_shown_from_data_whatever_the_words_of_its_lines():
+    answer = Answer(
+        question="A client told me her boss keeps her passport. What should I do?",
+        answer="Report or ask advice: ESSM, phone 010 - 236 52 56 [1].\nStatus: open now.\n\nQuote [2].",
+        citations=[cite(1), cite(2)],
+        situational=True,
+        meldpunt=MELDPUNT_OPEN,
+        body="Quote [2].",
+        card_marker="[1]",
+        lang="en",
+    )
+    out = present.format_answer(answer)
+    assert "Report or ask advice" not in out and "Status: open now" not in out
+    assert out.count("236 52 56") == 1 and "Quote [2]." in out
+    card = out.split("\n\n")[0]
+    assert "[1]" in card
 
 
 def test_out_of_scope_says_so_plainly_without_sources():
@@ -212,12 +233,12 @@ def test_section_html_escapes_and_keeps_paragraphs():
 
 @pytest.mark.parametrize(("fg", "bg"), present.TEXT_PAIRS)
 def test_page_colours_reach_wcag_aa(fg, bg):
-    assert present.contrast_ratio(present.COLORS[fg], present.COLORS[bg]) >= 4.5
+    assert contrast_ratio(present.COLORS[fg], present.COLORS[bg]) >= 4.5
 
 
 def test_contrast_ratio_known_values():
-    assert present.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
-    assert present.contrast_ratio("#777777", "#ffffff") < 4.5
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") < 4.5
 
 
 @pytest.mark.parametrize(
@@ -247,7 +268,10 @@ def test_redact_leaves_ordinary_numbers(text):
 def test_plain_answer_for_the_clipboard():
     answer = Answer(
         question="q",
-        answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 [1].\nStatus: open.\nMeld het [2].",
+        answer="Bel voor advies of een melding het ESSM: 010 - 236 52 56 [1].\nStatus: open.\n\n"
+        "Meld het [2].",
+        body="Meld het [2].",
+        card_marker="[1]",
         citations=[
             cite(1, highlight="Arbeidsuitbuiting meld je bij het meldpunt."),
             cite(2, text="<b>Tekst</b>"),

@@ -2,9 +2,9 @@
 
 import pytest
 
+from assistant.errors import QuestionError
 from assistant.query import Vocabulary, clean_question, is_followup, prepare, previous_user_question
 from index.chunk import Chunk
-from index.errors import QuestionError
 from index.lexical import tokenize
 from tests.assistant.conftest import MemoryIndex, make_chunks
 
@@ -18,7 +18,7 @@ EXTRA = [
 
 @pytest.fixture
 def vocab():
-    from index.embed import HashEmbedder
+    from tests.fakes import HashEmbedder
 
     chunks = make_chunks() + [Chunk("x.txt", ("X",), t, ordinal=i) for i, t in enumerate(EXTRA)]
     return Vocabulary.from_index(MemoryIndex(chunks, HashEmbedder()))

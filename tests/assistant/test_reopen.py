@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.embed import HashEmbedder
+from tests.fakes import HashEmbedder
 
 
 @pytest.fixture

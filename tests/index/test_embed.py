@@ -19,7 +19,6 @@ from index.embed import (
     MAX_INPUT_CHARS,
     E5Embedder,
     Embedder,
-    HashEmbedder,
     SentenceTransformerEmbedder,
     clean_input,
     file_sha256,
@@ -29,6 +28,7 @@ from index.embed import (
 from index.errors import ModelError
 from index.lc import LangChainEmbedder
 from index.settings import BUNDLED_MODEL_SHA256, Settings
+from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 

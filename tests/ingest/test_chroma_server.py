@@ -25,7 +25,6 @@ import pytest
 
 from index import chroma
 from index.chroma import client as chroma_client
-from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexMissing, IndexUnavailable, IngestBusy, SettingsError
 from index.generations import collection_name
 from index.lexical import tokenize
@@ -34,6 +33,7 @@ from index.settings import Settings
 from index.store import Index
 from ingest import publish
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -322,7 +322,7 @@ def test_an_ingest_that_lost_its_lock_does_not_switch(chroma_server, corpus):
 
 KILLED_INGEST = """
 import sys, time
-from index.embed import HashEmbedder
+from tests.fakes import HashEmbedder
 from index.settings import Settings
 from ingest.build import ingest_corpus
 

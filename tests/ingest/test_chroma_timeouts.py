@@ -20,10 +20,10 @@ import pytest
 from test_chroma_server import ChromaServer, free_port
 
 from index import chroma as server
-from index.embed import HashEmbedder
 from index.errors import IndexUnavailable
 from index.settings import Settings
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import HashEmbedder
 from index.settings import Settings
 from ingest import cli
+from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import HashEmbedder
 from index.generations import generations_dir
 from index.lexical import tokenize
 from index.settings import Settings
 from index.store import Index
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 DOSSIER = REPO / "corpus" / "dossier-mensenhandel-regio-rotterdam.txt"
@@ -39,7 +39,7 @@ QUERIES = [
 
 INGEST = """
 import sys, time
-from index.embed import HashEmbedder
+from tests.fakes import HashEmbedder
 from index.settings import Settings
 from ingest.build import ingest_corpus
 

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from index import sentences as index_sentences
-from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexOutdated
 from index.generations import GenerationPointer, generation_dir
 from index.settings import Settings
 from index.store import MANIFEST, Index
 from index.text import Unit, split_units
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 DOC = """# Fietsen in de gemeente
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from index.embed import HashEmbedder
 from index.errors import IndexCorrupt, IndexMissing, IngestBusy, SettingsError
 from index.generations import GenerationPointer, generation_dir, generations_dir
 from index.lexical import tokenize
@@ -19,6 +18,7 @@ from index.settings import Settings
 from index.store import Index
 from ingest.build import ingest_corpus
 from ingest.publish import ingest_lock
+from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "data" / "samples"

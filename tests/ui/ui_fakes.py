@@ -86,8 +86,10 @@ class FakeAssistant:
             return Answer(
                 question=question,
                 answer=f"Bel voor advies of een melding het {m.name}: {m.phone} ({m.hours}) [1].\n"
-                f"Status: {m.status}.\n"
+                f"Status: {m.status}.\n\n"
                 "Arbeidsuitbuiting meld je bij het meld- en adviespunt [1]. Let op signalen [2].",
+                body="Arbeidsuitbuiting meld je bij het meld- en adviespunt [1]. Let op signalen [2].",
+                card_marker="[1]",
                 citations=[
                     self._cite(
                         1, "Dossier › Melden", "Arbeidsuitbuiting meld je bij het meld- en adviespunt."
