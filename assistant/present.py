@@ -55,8 +55,8 @@ def format_question(question: str) -> str:
     return escape_text(question.strip())
 
 
-def format_answer_text(answer_md: str) -> str:
-    """The answer text with its [n] markers kept as they are (plain, copyable); everything else inert.
+def format_answer_text(answer_md: str, link=None) -> str:
+    """The answer text with its [n] markers kept (or made links by `link(n)`); everything else inert.
 
     The answer is built from document sentences, so it is escaped like them; only the assistant's
     own markup that is safe is given back: list bullets, bold (**…**) and the [n] markers.
@@ -69,30 +69,42 @@ def format_answer_text(answer_md: str) -> str:
         rendered = []
         for part in parts:
             if part.startswith("**") and part.endswith("**") and len(part) > 4:
-                rendered.append("**" + _with_markers(part[2:-2]) + "**")
+                rendered.append("**" + _with_markers(part[2:-2], link) + "**")
             else:
-                rendered.append(_with_markers(part))
+                rendered.append(_with_markers(part, link))
         text = "".join(rendered)
         out.append(f"{bullet.group(1)}- {text}" if bullet else text)
     return "\n".join(out)
 
 
-def _with_markers(text: str) -> str:
+def _with_markers(text: str, link=None) -> str:
     pieces = _MARKER.split(text)
     # split gives [text, n, text, n, ...]: odd positions are marker numbers.
-    return "".join(escape_text(p) if i % 2 == 0 else f"[{int(p)}]" for i, p in enumerate(pieces))
+    return "".join(
+        escape_text(p) if i % 2 == 0 else ((link and link(int(p))) or f"[{int(p)}]")
+        for i, p in enumerate(pieces)
+    )
 
 
 def highlight_passage(text: str, highlight: str) -> str:
     """The passage, escaped, with the supporting sentence wrapped in <mark> (found ignoring whitespace)."""
-    start, end = _find_loose(text, highlight)
+    return _highlight(text, highlight, escape_text)
+
+
+def highlight_passage_html(text: str, highlight: str) -> str:
+    """As `highlight_passage`, escaped for HTML instead of markdown."""
+    return _highlight(text, highlight, escape_html)
+
+
+def _highlight(text: str, highlight: str, escape) -> str:
+    start, end = find_loose(text, highlight)
     if start < 0:
-        return escape_text(text)
+        return escape(text)
     before, hit, after = text[:start], text[start:end], text[end:]
-    return f"{escape_text(before)}<mark>{escape_text(hit)}</mark>{escape_text(after)}"
+    return f"{escape(before)}<mark>{escape(hit)}</mark>{escape(after)}"
 
 
-def _find_loose(text: str, needle: str) -> tuple[int, int]:
+def find_loose(text: str, needle: str) -> tuple[int, int]:
     """Position of `needle` in `text` where any run of whitespace matches any other; (-1, -1) if absent."""
     words = (needle or "").split()
     if not words:
@@ -108,7 +120,7 @@ def format_source(c: Citation) -> str:
     """One source: marker, section path and file, the highlighted sentence, the whole passage folded."""
     head = f"**[{c.n}] {escape_text(c.section)}** · {escape_text(c.source)}"
     passage = _quote_block(highlight_passage(c.text, c.highlight))
-    if not (c.highlight and _find_loose(c.text, c.highlight)[0] >= 0):
+    if not (c.highlight and find_loose(c.text, c.highlight)[0] >= 0):
         # Not quoted in the answer: listed because it was found relevant, folded to keep the answer short.
         return f"{head}\n\n{_folded(f'Passage [{c.n}] tonen', passage)}"
     quote = "> <mark>" + escape_text(_plain(c.highlight)) + "</mark>"
@@ -141,7 +153,7 @@ OUT_OF_SCOPE_TEXT = "Dat staat niet in het dossier."
 def format_answer(answer: Answer) -> str:
     """The whole assistant message: meldpunt card first when situational, answer, then the sources."""
     blocks: list[str] = []
-    text, card_markers = _strip_card_lines(answer)
+    text, card_markers = strip_card_lines(answer)
     if answer.situational and answer.meldpunt is not None:
         blocks.append(meldpunt_markdown(answer.meldpunt, card_markers))
     if answer.out_of_scope:
@@ -156,7 +168,7 @@ def format_answer(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def _strip_card_lines(answer: Answer) -> tuple[str, str]:
+def strip_card_lines(answer: Answer) -> tuple[str, str]:
     """The answer without the card's own lines (the card is shown above it), and the card's [n] markers.
 
     Both come from the Answer's data (`body`, `card_marker`), never from matching the card's words."""
@@ -172,7 +184,7 @@ def _strip_card_lines(answer: Answer) -> tuple[str, str]:
 def plain_answer(answer: Answer) -> str:
     """The answer as plain text for the clipboard (an e-mail, a report): no markup, sources named."""
     parts: list[str] = []
-    text, card_markers = _strip_card_lines(answer)
+    text, card_markers = strip_card_lines(answer)
     m = answer.meldpunt
     if answer.situational and m is not None:
         refs = f" {card_markers}" if card_markers else ""
