@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant import guard
 from assistant.query import clean_question
@@ -37,30 +38,12 @@ GENERIC_ERROR = (
     "meld het dan bij de beheerder van de vraagbaak."
 )
 HEADER_REFRESH_SECONDS = 60  # the header's open/closed state follows the clock even without questions
-# After "Open in dossier": the chosen entry of the table of contents in view (it may be far down).
-SHOW_CHOSEN_SECTION = """() => setTimeout(() => {
-  const chosen = document.querySelector('#inhoud input:checked');
-  const list = chosen && chosen.closest('.wrap');
-  if (list) list.scrollTop += chosen.getBoundingClientRect().top - list.getBoundingClientRect().top - 40;
-}, 80)"""
-# navigator.clipboard exists only in a secure context (https or 127.0.0.1); elsewhere the old way.
-COPY_JS = """(text) => {
-  if (!text) return [];
-  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text); return []; }
-  const t = document.createElement('textarea');
-  t.value = text; t.setAttribute('readonly', ''); t.style.position = 'fixed'; t.style.opacity = '0';
-  document.body.appendChild(t); t.select(); document.execCommand('copy'); t.remove();
-  return [];
-}"""
-# Screen readers read the page as Dutch (Gradio's page says lang="en").
-PAGE_JS = "() => { document.documentElement.lang = 'nl'; }"
-# After an answer: scroll the chat (only the chat) so the newest question and its answer start in view.
-SHOW_NEWEST = """() => setTimeout(() => {
-  const users = document.querySelectorAll('#gesprek [data-testid="user"]');
-  const last = users[users.length - 1];
-  const wrap = last && last.closest('.bubble-wrap, .panel-wrap');
-  if (wrap) wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
-}, 80)"""
+STATIC = Path(__file__).resolve().parent / "page" / "static"
+# Hooks into the page's script (page/static/vraagbaak.js), which does the work in the browser.
+SHOW_PASSAGE = "() => { window.vraagbaak && window.vraagbaak.showPassage(); }"
+COPY_JS = "(text) => { window.vraagbaak && window.vraagbaak.copy(text); return []; }"
+DOWNLOAD_JS = "(text) => { window.vraagbaak && window.vraagbaak.download(text); return []; }"
+SHOW_NEWEST = "() => { window.vraagbaak && window.vraagbaak.showNewest(); }"
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 
@@ -74,6 +57,32 @@ class Conversation:
     answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its Answer
     last: Answer | None = None
     rated: object | None = None  # the FeedbackEntry a comment will refer to
+    turns: list[tuple[str, Answer]] = field(default_factory=list)  # what the browser keeps
+
+    def add(self, question: str, answer: Answer) -> None:
+        """One more question and its answer; the answer is message len(display) - 1 of the chat."""
+        from page import message
+
+        self.history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
+        self.display.append({"role": "user", "content": message.question_message(question)})
+        key = len(self.display)
+        self.display.append({"role": "assistant", "content": message.answer_message(answer, key)})
+        self.answers[key] = answer
+        self.last = answer
+        self.turns.append((question, answer))
+
+    @classmethod
+    def restored(cls, data) -> "Conversation":
+        """The conversation the browser kept (page.stored JSON); empty when there is none."""
+        from page import stored
+
+        conv = cls()
+        for question, answer in stored.from_storage(data):
+            conv.add(question, answer)
+        return conv
 
 
 # ---------------------------------------------------------------- the page
@@ -86,8 +95,10 @@ def build_page(assistant, settings):
     from assistant import present
     from assistant.feedback import FeedbackStore
     from assistant.ratelimit import RateLimiter
+    from page import dossier, stored
 
     limiter = RateLimiter(settings.rate_limit_per_minute)
+    browser_secret = stored.browser_secret(settings)
     store = FeedbackStore.from_settings(settings)
 
     def header() -> str:
@@ -125,27 +136,28 @@ def build_page(assistant, settings):
             answer = assistant.ask(text, list(conv.history))
         except Exception as err:
             raise fail(err, question) from None
-        conv.history += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.answer}]
-        conv.display.append({"role": "user", "content": present.format_question(text)})
-        conv.display.append({"role": "assistant", "content": present.format_answer(answer)})
-        conv.answers[len(conv.display) - 1] = answer
-        conv.last = answer
+        conv.add(text, answer)
         payload = dataclasses.asdict(answer)
         payload["markdown"] = present.format_answer(answer)
         return payload, conv
 
     def show(conv: Conversation):
-        sections = present.cited_sections(conv.last) if conv.last else []
         return (
             list(conv.display),
             "",
             header(),
-            gr.update(choices=sections, value=sections[0] if sections else None, interactive=bool(sections)),
-            gr.update(interactive=bool(sections)),
             gr.update(visible=False),
             "",
             present.plain_answer(conv.last) if conv.last else "",
+            stored.transcript(conv.turns) if conv.turns else "",
+            stored.to_storage(conv.turns),
         )
+
+    def restore(data):
+        """At page load: the conversation the browser kept (never touches the question box)."""
+        conv = Conversation.restored(data)
+        shown = show(conv)
+        return conv, shown[0], shown[5], shown[6]
 
     def copied(text: str):
         if text:
@@ -155,6 +167,10 @@ def build_page(assistant, settings):
 
     def new_conversation():
         return Conversation(), *show(Conversation())
+
+    def downloaded(text: str):
+        if not text:
+            gr.Info("Er is nog geen gesprek om te downloaden.", title="Downloaden")
 
     def on_like(conv: Conversation, data: gr.LikeData):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -188,20 +204,59 @@ def build_page(assistant, settings):
             gr.update(visible=False),
         )
 
-    def show_section(path: str | None) -> str:
+    def show_section(path: str | None, query: str = "", citation=None) -> str:
         if not path:
             return "<p>Kies een hoofdstuk uit de inhoudsopgave.</p>"
         try:
-            return present.section_html(path, assistant.section_text(path))
+            text = assistant.section_text(path)
         except Exception as err:
             raise fail(err) from None
+        if citation is not None:
+            return dossier.section_html(path, text, passage=citation.text, sentence=citation.highlight)
+        return dossier.section_html(path, text, query=dossier.clean_query(query))
 
-    def open_in_dossier(path: str | None):
-        if not path:
-            raise gr.Error(
-                "Dit antwoord heeft geen bron om te openen.", title="Let op", print_exception=False
-            )
-        return gr.Tabs(selected="dossier"), gr.update(value=path), show_section(path)
+    def open_in_dossier(target: str, conv: Conversation):
+        """A source's "Open in dossier" (target "K-n": source n of chat message K)."""
+        key, _, n = (target or "").partition("#")[0].partition("-")
+        answer = conv.answers.get(int(key)) if key.isdigit() else None
+        citation = next((c for c in answer.citations if str(c.n) == n), None) if answer else None
+        if citation is None:
+            raise notice("Deze bron is niet meer te vinden. Stel de vraag opnieuw.")
+        return (
+            gr.Tabs(selected="dossier"),
+            gr.update(choices=toc_choices(), value=citation.section),
+            show_section(citation.section, citation=citation),
+            "",
+            "",
+        )
+
+    def toc_choices(hits=None):
+        if hits is None:
+            return [(present.toc_label(p), p) for p in sections]
+        return [(f"{present.toc_label(h.path)} ({h.count})", h.path) for h in hits]
+
+    def search(query: str):
+        """The Dossier tab's search: the table of contents narrowed to sections with hits, the first shown."""
+        words = dossier.clean_query(query)
+        if not words:
+            first = sections[0] if sections else None
+            note = "Typ minstens twee letters om te zoeken." if (query or "").strip() else ""
+            return gr.update(choices=toc_choices(), value=first), show_section(first), note
+        try:
+            texts = {p: assistant.section_text(p) for p in sections}
+        except Exception as err:
+            raise fail(err) from None
+        hits = dossier.search(texts, words)
+        if not hits:
+            shown = present.escape_html(words)
+            return gr.update(), gr.update(), f"Niets gevonden voor “{shown}”. Probeer een ander woord."
+        total = sum(h.count for h in hits)
+        note = (
+            f"{total} keer gevonden in {len(hits)} hoofdstuk{'ken' if len(hits) != 1 else ''}; "
+            "de treffers zijn gemarkeerd. Leeg het zoekveld om alles weer te zien."
+        )
+        first = hits[0].path
+        return gr.update(choices=toc_choices(hits), value=first), show_section(first, words), note
 
     try:
         sections = list(assistant.sections())
@@ -211,6 +266,7 @@ def build_page(assistant, settings):
 
     with gr.Blocks(title="Vraagbaak mensenhandel", analytics_enabled=False) as page:
         conv = gr.State(Conversation())
+        kept = gr.BrowserState(stored.to_storage([]), storage_key="vraagbaak-gesprek", secret=browser_secret)
         head = gr.HTML(header, elem_id="kop", padding=False, container=False)
         with gr.Tabs(elem_id="tabs") as tabs:
             with gr.Tab("Vragen", id="vragen", elem_id="tab-vragen"):
@@ -220,7 +276,7 @@ def build_page(assistant, settings):
                     elem_id="gesprek",
                     height="62vh",
                     min_height=320,
-                    buttons=["copy"],
+                    buttons=[],  # the copy button is in each answer (same text as "Antwoord kopiëren")
                     latex_delimiters=[],
                     sanitize_html=True,
                     render_markdown=True,
@@ -241,11 +297,13 @@ def build_page(assistant, settings):
                         max_length=settings.max_question_chars,
                         elem_id="vraag",
                         scale=5,
-                        autofocus=True,
-                    )
-                    with gr.Column(scale=1, min_width=140):
+                    )  # no autofocus: on a phone it scrolls the number away (the script focuses on a desktop)
+                    with gr.Column(scale=1, min_width=120, elem_classes=["verstuur-kolom"]):
                         send = gr.Button("Vraag stellen", variant="primary", elem_id="verstuur")
-                        new = gr.Button("Nieuw gesprek", variant="secondary", elem_id="nieuw")
+                with gr.Row(elem_id="acties"):
+                    copy_btn = gr.Button("Antwoord kopiëren", elem_id="kopieer", size="sm")
+                    download_btn = gr.Button("Gesprek downloaden", elem_id="download", size="sm")
+                    new = gr.Button("Nieuw gesprek", variant="secondary", elem_id="nieuw", size="sm")
                 with gr.Group(visible=False, elem_id="feedback") as feedback_box:
                     comment = gr.Textbox(
                         label="Opmerking bij uw beoordeling (optioneel; zet er geen namen of nummers in)",
@@ -258,41 +316,49 @@ def build_page(assistant, settings):
                 gr.Markdown("**Voorbeeldvragen** — klik om te stellen:", elem_id="voorbeelden-kop")
                 with gr.Row(elem_id="voorbeelden"):
                     example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
-                with gr.Row(equal_height=True, elem_id="bronnen-openen"):
-                    cited = gr.Dropdown(
-                        label="Bron van het laatste antwoord openen in het dossier",
-                        choices=[],
-                        interactive=False,
-                        elem_id="bron-kiezen",
-                        scale=4,
-                    )
-                    with gr.Column(scale=1, min_width=140):
-                        open_btn = gr.Button("Open in dossier", interactive=False, elem_id="open-in-dossier")
-                        copy_btn = gr.Button("Antwoord kopiëren", elem_id="kopieer")
             with gr.Tab("Dossier", id="dossier", elem_id="tab-dossier"):
                 gr.Markdown(
-                    "Lees het introductiedossier per hoofdstuk: kies een hoofdstuk in de inhoudsopgave."
+                    "Lees het introductiedossier per hoofdstuk, of zoek een woord. Het zoeken gebeurt op "
+                    "deze machine; er gaat niets naar buiten."
                 )
-                with gr.Row():
-                    toc = gr.Radio(
-                        choices=[(present.toc_label(p), p) for p in sections],
-                        value=sections[0] if sections else None,
-                        label="Inhoudsopgave",
-                        elem_id="inhoud",
-                        scale=1,
+                with gr.Row(equal_height=True, elem_id="zoek-rij"):
+                    search_box = gr.Textbox(
+                        label="Zoeken in het dossier",
+                        placeholder="Bijvoorbeeld: crisisopvang",
+                        max_length=dossier.MAX_QUERY_CHARS,
+                        elem_id="zoek-dossier",
+                        scale=4,
                     )
-                    section_view = gr.HTML(
-                        (lambda: show_section(sections[0]))
-                        if sections
-                        else "<p>Geen hoofdstukken gevonden.</p>",
-                        elem_id="hoofdstuk",
-                        scale=2,
-                    )
+                    search_btn = gr.Button("Zoeken", elem_id="zoek", scale=1, min_width=100)
+                search_note = gr.Markdown("", elem_id="zoek-melding")
+                with gr.Row(elem_id="rij-dossier"):
+                    with (
+                        gr.Column(scale=1, min_width=200),
+                        gr.Accordion("Inhoudsopgave", open=True, elem_id="inhoud-vak"),
+                    ):
+                        toc = gr.Radio(
+                            choices=toc_choices(),
+                            value=sections[0] if sections else None,
+                            label="Inhoudsopgave",
+                            show_label=False,
+                            elem_id="inhoud",
+                        )
+                    with gr.Column(scale=2, min_width=300):
+                        section_view = gr.HTML(
+                            (lambda: show_section(sections[0]))
+                            if sections
+                            else "<p>Geen hoofdstukken gevonden.</p>",
+                            elem_id="hoofdstuk",
+                        )
         answer_json = gr.JSON(visible=False)
         plain = gr.Textbox(visible=False)  # the last answer as plain text, for the copy button
+        transcript = gr.Textbox(visible=False)  # the conversation as plain text, for the download
+        # The page's script opens a source in the dossier through these two ("K-n": source n of message K).
+        target = gr.Textbox(visible="hidden", elem_id="dossier-doel", label="Bron", show_label=False)
+        open_btn = gr.Button("Bron openen in het dossier", visible="hidden", elem_id="dossier-open")
         timer = gr.Timer(HEADER_REFRESH_SECONDS)
 
-        outputs_show = [chat, question, head, cited, open_btn, feedback_box, feedback_note, plain]
+        outputs_show = [chat, question, head, feedback_box, feedback_note, plain, transcript, kept]
 
         def wire(trigger, api_name: str | None):
             visibility = "public" if api_name else "private"
@@ -318,6 +384,7 @@ def build_page(assistant, settings):
                 button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).success,
                 None,
             )
+        page.load(restore, [kept], [conv, chat, plain, transcript], api_visibility="private", queue=False)
         new.click(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         copy_btn.click(None, [plain], None, js=COPY_JS, api_visibility="private").then(
             copied,
@@ -325,15 +392,27 @@ def build_page(assistant, settings):
             None,
             api_visibility="private",  # gr.Info needs the queue
         )
+        download_btn.click(None, [transcript], None, js=DOWNLOAD_JS, api_visibility="private").then(
+            downloaded, [transcript], None, api_visibility="private"
+        )
         chat.clear(new_conversation, None, [conv, *outputs_show], api_visibility="private", queue=False)
         chat.like(on_like, [conv], [conv, feedback_note, feedback_box], api_visibility="private")
         send_comment.click(
             on_comment, [comment, conv], [comment, feedback_note, feedback_box], api_visibility="private"
         )
-        toc.change(show_section, [toc], [section_view], api_visibility="private")
-        open_btn.click(open_in_dossier, [cited], [tabs, toc, section_view], api_visibility="private").then(
-            None, None, None, js=SHOW_CHOSEN_SECTION, api_visibility="private"
+        toc.input(show_section, [toc, search_box], [section_view], api_visibility="private").then(
+            None, None, None, js=SHOW_PASSAGE, api_visibility="private"
         )
+        for trigger in (search_box.submit, search_btn.click):
+            trigger(search, [search_box], [toc, section_view, search_note], api_visibility="private").then(
+                None, None, None, js=SHOW_PASSAGE, api_visibility="private"
+            )
+        open_btn.click(
+            open_in_dossier,
+            [target, conv],
+            [tabs, toc, section_view, search_box, search_note],
+            api_visibility="private",
+        ).then(None, None, None, js=SHOW_PASSAGE, api_visibility="private")
         timer.tick(header, None, head, api_visibility="private", show_progress="hidden", queue=False)
     return page
 
@@ -362,6 +441,7 @@ def launch(page, settings, host: str, port: int, auth):
     from starlette.middleware import Middleware
 
     from assistant import present
+    from page import htmlpage
 
     page.queue(default_concurrency_limit=settings.concurrency_limit, max_size=64)
     try:
@@ -382,9 +462,9 @@ def launch(page, settings, host: str, port: int, auth):
             pwa=False,
             ssr_mode=False,
             theme=make_theme(),
-            css=present.PAGE_CSS,
-            js=PAGE_JS,
-            app_kwargs={"middleware": [Middleware(guard.GuardMiddleware)]},
+            css=present.PAGE_CSS + (STATIC / "vraagbaak.css").read_text(encoding="utf-8"),
+            js=(STATIC / "vraagbaak.js").read_text(encoding="utf-8"),
+            app_kwargs={"middleware": [Middleware(guard.GuardMiddleware), Middleware(htmlpage.DutchPage)]},
         )
     except OSError as err:
         raise SettingsError(

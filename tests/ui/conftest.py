@@ -7,7 +7,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from ui_helpers import SCREENSHOTS
+from ui_helpers import ROOT, SCREENSHOTS, dossier_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,9 +67,13 @@ def open_page(browser, request):
     """Open a URL in a fresh context (Dutch locale); yields (page, watch); saves a screenshot at the end."""
     contexts = []
 
-    def _open(url: str, width: int = 1280, height: int = 900):
+    def _open(url: str, width: int = 1280, height: int = 900, scheme: str = "light", **options):
         ctx = browser.new_context(
-            viewport={"width": width, "height": height}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+            viewport={"width": width, "height": height},
+            locale="nl-NL",
+            timezone_id="Europe/Amsterdam",
+            color_scheme=scheme,
+            **options,
         )
         contexts.append(ctx)
         page = ctx.new_page()
@@ -89,3 +93,11 @@ def open_page(browser, request):
             with contextlib.suppress(Exception):  # a screenshot is a courtesy; never fail a test on it
                 page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
         ctx.close()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """URL of one `dossier serve` over the real dossier for the session, its output, its data folder."""
+    data = tmp_path_factory.mktemp("served")
+    with dossier_serve(data, ROOT / "corpus") as (url, lines):
+        yield url, lines, data

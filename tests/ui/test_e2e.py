@@ -1,89 +1,21 @@
 """End to end: the real `dossier serve` (real model, real index of the real dossier) in headless Chromium.
 
-One server for the module, started on a free port with an empty data folder: `serve` finds no index,
-ingests the corpus first (the path a fresh machine takes), warms up, and prints "Klaar".
+One server per session (conftest's `served`), started on a free port with an empty data folder:
+`serve` finds no index, ingests the corpus first (the path a fresh machine takes), warms up, and
+prints "Klaar".
 """
 
-import contextlib
-import os
 import re
 import subprocess
-import sys
-import threading
-import time
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from ui_helpers import ask, free_port, no_horizontal_overflow
+from ui_helpers import DOSSIER, ROOT, ask, dossier_env, dossier_serve, free_port, no_horizontal_overflow
 
-ROOT = Path(__file__).resolve().parents[2]
-DOSSIER = Path(sys.executable).with_name("dossier")
 PHONE = "010 - 236 52 56"
 
 pytestmark = [pytest.mark.integration]
-
-
-def dossier_env(data_dir: Path, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
-    env.update(
-        DOSSIER_DATA_DIR=str(data_dir),
-        DOSSIER_CORPUS_DIR=str(ROOT / "corpus"),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        GRADIO_ANALYTICS_ENABLED="False",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
-
-
-@contextlib.contextmanager
-def dossier_serve(data: Path, corpus: Path):
-    """Run `dossier serve` on a free port until the block ends; yields (url, output lines)."""
-    port = free_port()
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        [str(DOSSIER), "serve", "--port", str(port)],
-        cwd=data,  # no stray .env from the checkout
-        env=dossier_env(data, DOSSIER_CORPUS_DIR=str(corpus)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read():
-        for line in proc.stdout:
-            lines.append(line.rstrip())
-            if line.startswith("Klaar"):
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 300
-        while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
-            ready.wait(0.2)
-        if not ready.is_set():
-            pytest.fail("dossier serve kwam niet op:\n" + "\n".join(lines[-30:]))
-        print(f"\n[e2e] dossier serve (met ingest) klaar na {time.monotonic() - started:.1f} s: {lines[-1]}")
-        yield f"http://127.0.0.1:{port}/", lines
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """URL of a running `dossier serve` over the real dossier, its output, and its data folder."""
-    data = tmp_path_factory.mktemp("served")
-    with dossier_serve(data, ROOT / "corpus") as (url, lines):
-        yield url, lines, data
 
 
 def expected_status() -> str:
@@ -155,10 +87,10 @@ def test_dossier_tab_shows_sections_and_text(served, open_page):
 def test_source_opens_in_dossier_tab(served, open_page):
     url, _, _ = served
     page, _ = open_page(url)
-    ask(page, "Wat houdt mensensmokkel in?")
-    chosen = page.locator("#bron-kiezen input").input_value()
-    assert chosen
-    page.click("#open-in-dossier")
+    answer = ask(page, "Wat houdt mensensmokkel in?")
+    head = answer.locator(".bron-kop").first.inner_text()
+    chosen = re.match(r"\[\d+\] (.+?) · ", head).group(1)
+    answer.locator("button.naar-dossier").first.click()
     page.locator("#hoofdstuk h2").filter(has_text=chosen).wait_for()
     assert page.get_by_role("tab", name="Dossier").get_attribute("aria-selected") == "true"
 

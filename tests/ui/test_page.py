@@ -67,7 +67,7 @@ def test_situational_answer_card_sources_and_open_in_dossier(server, open_page):
         "Arbeidsuitbuiting meld je bij het meld- en adviespunt." in answer.locator("mark").first.inner_text()
     )
     assert page.locator("#vraag textarea").input_value() == ""  # cleared for the next question
-    page.click("#open-in-dossier")
+    answer.locator("#naar-dossier-1-1").click()  # source 1 of the answer (chat message 1)
     page.locator("#hoofdstuk h2").filter(has_text="Dossier › Melden").wait_for()
     assert "8:30 uur tot 22:00 uur" in page.locator("#hoofdstuk").inner_text()
     assert page.locator("#inhoud input[type=radio]:checked").get_attribute("value") == "Dossier › Melden"
@@ -85,7 +85,7 @@ def test_hostile_question_and_passage_show_as_text(server, open_page):
     assert page.locator("#gesprek img, #gesprek script, #gesprek iframe").count() == 0
     assert watch.dialogs == []
     assert watch.foreign_requests() == []
-    page.click("#open-in-dossier")
+    answer.locator("button.naar-dossier").first.click()
     page.locator("#hoofdstuk h2").filter(has_text="Vreemd").wait_for()
     assert "<b>hoofdstuk</b>" in page.locator("#hoofdstuk h2").inner_text()
     assert page.locator("#hoofdstuk img, #hoofdstuk script, #hoofdstuk b").count() == 0
@@ -97,7 +97,7 @@ def test_out_of_scope_is_said_plainly(server, open_page):
     page, _ = open_page(url)
     answer = ask(page, "Hoe vraag ik een hondenpenning aan?")
     assert answer.inner_text().strip() == "Dat staat niet in het dossier."
-    assert page.locator("#open-in-dossier").is_disabled()
+    assert answer.locator("button.naar-dossier, a.bronverwijzing").count() == 0
 
 
 def test_example_follow_up_and_new_conversation(server, open_page):

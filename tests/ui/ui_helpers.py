@@ -3,9 +3,19 @@
 A module of its own (not conftest) so the test modules can import it: several conftest.py files exist.
 """
 
+import contextlib
+import os
 import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOSSIER = Path(sys.executable).with_name("dossier")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
@@ -47,3 +57,56 @@ def no_horizontal_overflow(page) -> dict:
                 chatRight: chat.getBoundingClientRect().right, wide: wide.slice(0, 5)};
     }"""
     )
+
+
+def dossier_env(data_dir: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
+    env.update(
+        DOSSIER_DATA_DIR=str(data_dir),
+        DOSSIER_CORPUS_DIR=str(ROOT / "corpus"),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def dossier_serve(data: Path, corpus: Path):
+    """Run `dossier serve` on a free port until the block ends; yields (url, output lines)."""
+    port = free_port()
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(DOSSIER), "serve", "--port", str(port)],
+        cwd=data,  # no stray .env from the checkout
+        env=dossier_env(data, DOSSIER_CORPUS_DIR=str(corpus)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if line.startswith("Klaar"):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 300
+        while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
+            ready.wait(0.2)
+        if not ready.is_set():
+            pytest.fail("dossier serve kwam niet op:\n" + "\n".join(lines[-30:]))
+        print(f"\n[e2e] dossier serve (met ingest) klaar na {time.monotonic() - started:.1f} s: {lines[-1]}")
+        yield f"http://127.0.0.1:{port}/", lines
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
