@@ -457,7 +457,7 @@ def launch(page, settings, host: str, port: int, auth):
             max_file_size="100kb",
             enable_monitoring=False,
             footer_links=[],
-            run_history=False,  # questions are not kept in the browser's storage
+            run_history=False,  # not Gradio's copy of every run: `kept` holds the conversation (encrypted)
             mcp_server=False,
             pwa=False,
             ssr_mode=False,
