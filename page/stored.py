@@ -14,8 +14,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from assistant import present, types
-from assistant.types import Answer, Citation, Meldpunt
+from assistant import present
+from assistant.types import Answer, Citation, Meldpunt, Referral
 
 VERSION = 1
 MAX_TURNS = 40  # a few hours of questions; localStorage holds ~5 MB, a turn with sources ~5 kB
@@ -47,9 +47,7 @@ def _answer(d: dict) -> Answer:
     kw = {k: v for k, v in d.items() if k in fields}
     kw["citations"] = [_make(Citation, c) for c in d.get("citations") or []]
     kw["meldpunt"] = _make(Meldpunt, d["meldpunt"]) if d.get("meldpunt") else None
-    referral = getattr(types, "Referral", None)  # who may know more (out of scope), where Answer has it
-    if referral is not None and "referral" in fields:
-        kw["referral"] = _make(referral, d["referral"]) if d.get("referral") else None
+    kw["referral"] = _make(Referral, d["referral"]) if d.get("referral") else None
     if not isinstance(kw.get("question"), str) or not isinstance(kw.get("answer"), str):
         raise ValueError("geen vraag of antwoord")
     return Answer(**kw)

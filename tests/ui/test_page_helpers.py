@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from assistant.types import Answer, Citation, Meldpunt
+from assistant.types import Answer, Citation, Meldpunt, Referral
 from page import dossier, htmlpage, message, stored
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script> [klik](javascript:alert(3))'
@@ -100,7 +100,9 @@ def test_section_html_marks_search_hits_and_escapes():
 
 
 def test_conversation_round_trips_through_the_browser_storage():
-    turns = [("Vraag één?", answer(situational=True, meldpunt=MELDPUNT)), ("Twee?", answer())]
+    refused = answer(out_of_scope=True, citations=[], referral=Referral(name="De VAR", text="Vraag de VAR."))
+    card = answer(situational=True, meldpunt=MELDPUNT, body="Rest [1].")
+    turns = [("Vraag één?", card), ("Twee?", refused)]
     data = stored.to_storage(turns)
     back = stored.from_storage(data)
     assert back == turns
