@@ -10,19 +10,22 @@ The index is reopened when a newer ingest has finished (checked at most every co
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from assistant import advice, answertype, conversation, intent, scope
 from assistant import answer as ans
-from assistant import answertype, intent, scope
 from assistant import meldpunt as mp
+from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
 from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
+from assistant.situation import Detector, is_e5
 from assistant.types import Answer, Meldpunt, Referral
 from index.chunk import Chunk
 from index.text import fold, normalise, split_units
@@ -46,6 +49,7 @@ class _State:
             for w in [fold(w)]
         }
         self.meldpunt_chunk, self.meldpunt_sentence = _find_meldpunt(index.chunks, facts)
+        self.advice: list[Chunk] | None = None  # passages nearest to what to do (on first use)
         # Sentences and their stems, once per passage: answering then only scores them.
         self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
         # All text as normalised words, to check that names a question uses stand in the dossier.
@@ -79,6 +83,22 @@ def _find_meldpunt(chunks: list[Chunk], facts: mp.MeldpuntFacts) -> tuple[Chunk 
     return best, sentences[0] if sentences else ""
 
 
+class _CachedQueries:
+    """The question side of the retrieval embedder, through the detector's cache of the same model."""
+
+    def __init__(self, detector: Detector):
+        self.embed_query = detector.vector
+
+
+def _with_cited(hits: list[Hit], cited: list[Chunk], k: int) -> list[Hit]:
+    """A follow-up may be answered by what the previous answer quoted ("Welk overleg zit hij voor?"): the
+    previously cited passages join the candidates (after the retrieved ones, within k + 2)."""
+    have = {h.chunk.id for h in hits}
+    floor = min((h.score for h in hits), default=0.0)
+    extra = [Hit(chunk=c, score=floor * 0.9) for c in cited if c.id not in have][:2]
+    return hits[:k] + extra
+
+
 def _continues(hits: list[Hit], next_chunk: dict) -> dict[int, int]:
     """hit index -> index of the hit whose passage continues it."""
     where = {h.chunk.id: i for i, h in enumerate(hits)}
@@ -102,6 +122,7 @@ class Assistant:
         clock: Callable[[], datetime] | None = None,
         thresholds: Thresholds | None = None,
         fusion: Fusion = DEFAULT_FUSION,
+        detector: Detector | None = None,
     ):
         if settings is None:
             from index.settings import Settings
@@ -126,6 +147,12 @@ class Assistant:
 
         check_model(getattr(index, "manifest", {}), embedder)
         self._embedder = embedder
+        self._detector = detector or Detector.for_embedder(embedder)
+        # With an e5 retrieval embedder, retrieval reads the detector's cache: a turn is embedded once.
+        self._queries = _CachedQueries(self._detector) if is_e5(embedder) else embedder
+        # the passage side of the same e5 model: the retrieval embedder's when it is e5
+        passages = embedder.embed_documents if is_e5(embedder) else advice.e5_passages
+        self._advice = AdviceRanker(self._detector.embed_query, passages)
         self._state = _State(index, self._facts)
         self._retired = None
         self._lock = threading.Lock()
@@ -199,15 +226,15 @@ class Assistant:
         """`ask`, plus the signals the out-of-scope decision looked at (for calibration)."""
         text = clean_question(question, self.settings.max_question_chars)
         state = self._current()
-        query = prepare(text, state.vocab, history)
-        situational = intent.is_situational(text) or bool(
-            query.followup and query.previous and intent.is_situational(query.previous)
-        )
+        query, verdict = self._read_turn(text, history, state)
+        situational = verdict.situational
         if situational:
             query.extra = situational_terms(state.vocab)
         k = self.settings.top_k
-        retrieval = retrieve(state.index, self._embedder, query, k, self.fusion, state.next_chunk)
+        retrieval = retrieve(state.index, self._queries, query, k, self.fusion, state.next_chunk)
         hits = retrieval.hits
+        if query.followup:
+            hits = _with_cited(hits, conversation.cited_chunks(history, state.index.chunks), k)
         sentences = ans.candidates(hits, state.sentences)
         check = scope.check_types(
             query,
@@ -218,15 +245,16 @@ class Assistant:
             lower_words=state.lower_words,
         )
         signals = self.signals(query, retrieval, check, scope.top_coverage(query, hits, sentences, state.idf))
-        signals.topic_terms = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
+        signals.topic_terms = self._topic_terms(query, state)
         if query.lang == "nl":
             signals.missing_names = scope.missing_names(text, state.text_norm)
         signals.unknown_words = len(query.unknown)
-        if not situational and self.out_of_scope(signals):
-            return self._refusal(text, query, signals), signals
+        # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
+        if self.out_of_scope(signals, situational):
+            return self._refusal(text, query, signals, situational), signals
         ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
         if situational:
-            return self._situational(text, query, hits, sentences, state), signals
+            return self._situational(text, query, hits, sentences, state, verdict.borderline), signals
         chosen = ans.select(
             sentences,
             continues=_continues(hits, state.next_chunk),
@@ -237,6 +265,27 @@ class Assistant:
             text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang
         )
         return answer, signals
+
+    def _read_turn(self, text: str, history: list | None, state: _State) -> tuple[Query, intent.Situational]:
+        """The turn as retrieval reads it, and whether it is situational.
+
+        A turn is read with the previous question only when it refers back and is on the same topic
+        (query.prepare; the topic judged by the model); a new topic stands alone. Situational is decided per
+        turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and sexual
+        exploitation?" after "Where do I report labour exploitation?"; alone it says nothing either way)."""
+        query = prepare(text, state.vocab, history, related=self._detector.related)
+        reading = f"{query.previous} {text}" if query.followup and query.previous else text
+        return query, self._detector.classify(reading)
+
+    @staticmethod
+    def _topic_terms(query: Query, state: _State) -> int:
+        """Question terms that pin down a topic; a follow-up's topic may stand in the question it continues
+        ("hoe lang duurt die?" after "Wat is de e-learning BUIT?")."""
+        n = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
+        if query.followup and query.context is not None:
+            previous = dataclasses.replace(query, terms=query.context)
+            n += len(set(query.context_core) & scope.specific_terms(previous, state.vocab.df, state.n_docs))
+        return n
 
     def signals(
         self, query: Query, retrieval: Retrieval, check: answertype.TypeCheck, coverage: float
@@ -255,23 +304,47 @@ class Assistant:
             missing_types=check.missing,
         )
 
-    def out_of_scope(self, s: Signals) -> bool:
-        """Refuse? (see assistant/scope.py)"""
+    def out_of_scope(self, s: Signals, situational: bool = False) -> bool:
+        """Refuse? (see assistant/scope.py)
+
+        A described situation names what was seen and where, in words the dossier does not use, and asks
+        whom to call, which the card answers; neither says it is out of scope. A situational turn is
+        refused when it names a code or name the dossier lacks ('B8-regeling') or nothing is close at all;
+        the refusal keeps the card."""
+        if situational:
+            s = dataclasses.replace(
+                s,
+                novelty=0.0,
+                unknown_words=0,
+                unknown=[],
+                types_ok=True,
+                missing_types=(),
+            )
         return scope.refuse(s, self.thresholds)
 
-    def _situational(self, text, query, hits, sentences, state) -> Answer:
+    def _situational(self, text, query, hits, sentences, state, borderline: bool = False) -> Answer:
+        """The card, then quotes: what to do, or for a borderline call (the classifier under even odds and
+        no rule: likely a look-up that gets the card to be safe) what answers the question."""
+        reading = f"{query.previous} {text}" if query.followup and query.previous else text
         card = mp.card(self._facts, self._clock(), self._tz, query.lang)
         pinned = None
         if state.meldpunt_chunk is not None:
             pinned = next((h for h in hits if h.chunk.id == state.meldpunt_chunk.id), None)
             if pinned is None:
                 pinned = Hit(chunk=state.meldpunt_chunk, score=0.0)
+        if not borderline:
+            # Candidates: the retrieved passages and the ones nearest to what to do (a narrative retrieves
+            # passages about what it describes, seldom the ones about acting on it).
+            hits = hits + [Hit(chunk=c, score=0.0) for c in self._advice_passages(state, hits)]
+            sentences = ans.candidates(hits, state.sentences)
         # The card already says what the meldpunt passage says; quote what else bears on the situation.
         others = [s for s in sentences if pinned is None or hits[s.hit].chunk.id != pinned.chunk.id]
-        # Quote what to do (report, advice, signals, who helps), not what merely shares a word.
-        others = ans.situational_rescore(text, others)
-        # Narratives share few words with the dossier, so quotes are fewer and must score close to the best.
-        chosen = ans.select(others, limit=2, ratio=0.85, continues=_continues(hits, state.next_chunk))
+        if borderline:
+            chosen = ans.select(others, limit=3, continues=_continues(hits, state.next_chunk))
+        else:
+            # What to do (report, advice, signals, who helps), chosen with the model (assistant/advice.py).
+            others = self._advice.rank(self._detector.vector(reading), others, self._stored(state, hits))
+            chosen = ans.select(others, limit=2, ratio=0.9, continues=_continues(hits, state.next_chunk))
         citations, body = ans.compose(
             hits,
             chosen,
@@ -295,7 +368,29 @@ class Assistant:
             card_marker=marker,
         )
 
-    def _refusal(self, text: str, query: Query, signals: Signals) -> Answer:
+    def _stored(self, state: _State, hits: list[Hit]) -> dict:
+        """Sentence text -> vector, as embedded at ingest, when the index has them for the classifier's model
+        (an e5 retrieval embedder); else {} and the ranker embeds what it needs."""
+        many = getattr(state.index, "sentence_vectors_many", None)
+        if many is None or not is_e5(self._embedder):
+            return {}
+        try:
+            table = many([h.chunk.id for h in hits])
+        except (KeyError, FileNotFoundError, ValueError):
+            return {}
+        pairs = (zip(texts, matrix, strict=True) for texts, matrix in table.values())
+        return {text: vec for pair in pairs for text, vec in pair}
+
+    def _advice_passages(self, state: _State, hits: list[Hit], n: int = 3) -> list[Chunk]:
+        """The `n` passages nearest to the what-to-do question that are not among `hits` (found once per
+        index with the retrieval embedder)."""
+        if state.advice is None:
+            found = state.index.dense_search(self._embedder.embed_query(advice.ACTION), n + 3)
+            state.advice = [state.index.by_id[cid] for cid, _ in found if cid in state.index.by_id]
+        have = {h.chunk.id for h in hits}
+        return [c for c in state.advice if c.id not in have][:n]
+
+    def _refusal(self, text: str, query: Query, signals: Signals, situational: bool = False) -> Answer:
         lang = query.lang
         parts = [ans.PHRASES[lang]["none"]]
         missing = scope.what_is_missing(signals, lang)
@@ -314,12 +409,14 @@ class Assistant:
                 f"{f.phone} ({f.hours})."
             )
         parts.append(refer)
+        # A refused situational turn keeps its card (the meldpunt line is in the text above).
+        card = mp.card(f, self._clock(), self._tz, lang) if situational else None
         return Answer(
             text,
             " ".join(parts),
             [],
-            situational=False,
-            meldpunt=None,
+            situational=situational,
+            meldpunt=card,
             out_of_scope=True,
             lang=lang,
             referral=Referral(who, refer),

@@ -4,7 +4,8 @@
 - Terms the index does not know are corrected against its vocabulary (assistant/vocabulary.py:
   "portefeuilehouder" finds "portefeuillehouder"), read as a related form, or split as a compound.
 - English words reach the Dutch passages through assistant/glossary.toml (domain vocabulary).
-- A follow-up ("en bij criminele uitbuiting?") is read together with the previous user question.
+- A follow-up ("en bij criminele uitbuiting?", "hoe lang duurt die?") is read together with the previous
+  user question, when it refers back and is on the same topic; a new topic stands alone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,12 +46,19 @@ _QUESTION_WORDS = words(
 """
 )
 _MAX_PREVIOUS = 500  # characters of the previous question used for a follow-up
-_FOLLOWUP_START = re.compile(
-    r"^(en|maar|of|ook|plus|en wat|wat als|hoe zit het|and|but|also|what about|how about|and what|what if)\b"
+_MAX_ANSWER = 4000  # characters of the previous answer searched for quoted sentences
+# A turn that continues the previous one: it opens with a connective ("en bij ...?", "and for minors?")
+# or refers back with a pronoun ("hoe lang duurt die?", "Welk overleg zit hij voor?").
+_CONTINUES = re.compile(r"^(en|maar|of|ook|plus|and|but|also|or|what about|how about|hoe zit het met)\b")
+_ANAPHORS = words(
+    """
+    hij zij ze hem haar hun hen die dat deze dit daar daarvan daarvoor daarmee daarbij daarin daarna
+    hiervan hiervoor hiermee hierbij zo'n he she they him her them it its this that these those there
+"""
 )
-_PRONOUN_START = re.compile(
-    r"^(die|dat|deze|dit|het|hij|zij|ze|hun|hen|daar\w*|hier\w*|er|it|they|them|that|this|those|these|he|she|its|their)\b"
-)
+# Words that ask for a kind of answer but name no subject: 'hoe vaak?', 'en hoe lang?', 'how long?'.
+_ASKING = words("vaak lang laat duur duurt kost kosten nog meer anders often long much many")
+_MAX_ANAPHORIC_WORDS = 10  # a longer turn names its own subject (a narrative's "hij" is its own man)
 
 
 def clean_question(text: str, max_chars: int) -> str:
@@ -125,9 +134,10 @@ class Query:
     @property
     def type_texts(self) -> list[str]:
         """Where to look for the answer type: the question, and for a follow-up also the one before it
-        ('Hoe vaak komt de tafel bijeen?' - 'en het platform?' still asks how often)."""
+        ('Hoe vaak komt de tafel bijeen?' - 'en het platform?' still asks how often), unless the turn
+        has a question of its own ('en is hij geaccrediteerd?' asks yes or no, not how long)."""
         texts = [self.type_text]
-        if self.followup and self.context is not None:
+        if self.followup and self.context is not None and not asks_for_itself(self.text):
             texts.append(self.context.corrected_text or self.previous or "")
         return texts
 
@@ -194,9 +204,10 @@ def is_salient(word: str) -> bool:
     return len(bare) >= 9 and not _PARTICIPLE.match(fold(bare))
 
 
-def previous_user_question(history: list | None) -> str | None:
-    """The last user message of a Gradio messages history (content as text or as parts)."""
-    for msg in reversed(history or []):
+def user_questions(history: list | None) -> list[str]:
+    """The user messages of a Gradio messages history (content as text or as parts), cleaned, oldest first."""
+    out = []
+    for msg in history or []:
         if not isinstance(msg, dict) or msg.get("role") != "user":
             continue
         content = msg.get("content")
@@ -210,19 +221,61 @@ def previous_user_question(history: list | None) -> str | None:
             # History comes from the client: clean it like a question, and keep only its end.
             text = sanitize(content)[-_MAX_PREVIOUS:]
             if text:
-                return text
-    return None
+                out.append(text)
+    return out
 
 
-def is_followup(question: str, previous: str | None) -> bool:
-    """Short, or opening with 'en'/'and'/a pronoun: read together with the previous question."""
-    if not previous:
-        return False
+def previous_user_question(history: list | None, depth: int = 3) -> str | None:
+    """The previous question as it was read: the last user message, with the ones before it while it
+    referred back ("Wat is de e-learning?" "hoe lang duurt die?" → "en is hij geaccrediteerd?")."""
+    asked = user_questions(history)
+    if not asked:
+        return None
+    reading = [asked[-1]]
+    for earlier in reversed(asked[-depth:-1]):
+        if not refers_back(reading[0]):
+            break
+        reading.insert(0, earlier)
+    return " ".join(reading)[-_MAX_PREVIOUS:]
+
+
+# A turn that opens (after a connective) with a question word or a verb asks a question of its own.
+_OWN_QUESTION = _QUESTION_WORDS | words(
+    "wie wat hoe is was heeft hebben wordt doet who what how where when which why are can could does do did"
+)
+
+
+def asks_for_itself(question: str) -> bool:
+    """'en is hij geaccrediteerd?', 'wie zit dat voor?': a question of its own, not just a new subject."""
+    tokens = re.findall(r"[\w'-]+", fold(question))
+    while tokens and _CONTINUES.match(tokens[0]):
+        tokens = tokens[1:]
+    return bool(tokens) and tokens[0] in _OWN_QUESTION
+
+
+_NOT_CONTENT = DUTCH_STOPWORDS | _ENGLISH_STOP | _QUESTION_WORDS | _ASKING
+
+
+def refers_back(question: str) -> bool:
+    """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns), or has
+    no content word of its own ('hoe vaak?')."""
     q = fold(question).strip()
-    if _FOLLOWUP_START.match(q) or _PRONOUN_START.match(q):
+    tokens = re.findall(r"[\w'-]+", q)
+    if _CONTINUES.match(q):
         return True
-    content = [w for w in WORD.findall(q) if w not in DUTCH_STOPWORDS and w not in _ENGLISH_STOP]
-    return len(content) <= 3
+    if len(tokens) <= _MAX_ANAPHORIC_WORDS and any(t in _ANAPHORS for t in tokens):
+        return True
+    return all(t in _NOT_CONTENT for t in tokens)
+
+
+def is_followup(
+    question: str, previous: str | None, related: Callable[[str, str], bool] | None = None
+) -> bool:
+    """Read with the previous question: the turn refers back (see `refers_back`) and is on the same topic
+    (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
+    if not previous or not refers_back(question):
+        return False
+    return related is None or related(question, previous)
 
 
 @dataclass
@@ -401,12 +454,17 @@ def situational_terms(vocab: Vocabulary) -> list[str]:
     return [t for t in dict.fromkeys(_stems(words_)) if t in vocab.df]
 
 
-def prepare(question: str, vocab: Vocabulary, history: list | None = None) -> Query:
+def prepare(
+    question: str,
+    vocab: Vocabulary,
+    history: list | None = None,
+    related: Callable[[str, str], bool] | None = None,
+) -> Query:
     """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval."""
     lang = detect_lang(question)
     terms = analyse_terms(question, lang, vocab)
     previous = previous_user_question(history)
-    followup = is_followup(question, previous)
+    followup = is_followup(question, previous, related)
     if not (followup and previous):
         return Query(question, lang, question, terms)
     context = analyse_terms(previous, detect_lang(previous), vocab)

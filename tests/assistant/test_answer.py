@@ -131,9 +131,46 @@ def test_situational_answer_at_night_says_closed_and_112(assistant, clock):
     assert "112" in answer.answer and "8:30" in answer.answer
 
 
-def test_situational_is_never_refused(assistant):
-    answer = assistant.ask("Ik twijfel over een B8-regeling bij een cliënt; wat moet ik doen?")
+def test_a_situation_in_words_the_dossier_lacks_is_not_refused(assistant):
+    # words the dossier does not use and "wie bel ik" (the card answers it)
+    answer = assistant.ask("Ik twijfel over de schoonmaakploeg van de sporthal; wie bel ik?")
     assert answer.situational and not answer.out_of_scope and answer.meldpunt is not None
+
+
+def test_a_situation_naming_a_code_the_dossier_lacks_is_refused_with_its_card(assistant):
+    answer = assistant.ask("Ik twijfel over een B8-regeling bij een cliënt; wat moet ik doen?")
+    assert answer.situational and answer.out_of_scope and answer.meldpunt is not None
+    assert "010 - 236 52 56" in answer.answer
+
+
+def test_a_situational_turn_far_from_the_dossier_is_refused_and_keeps_its_card(settings, tiny_index, clock):
+    from assistant.core import Assistant
+    from assistant.scope import Thresholds
+
+    # thresholds no passage reaches: nothing in the dossier is close to the turn
+    far = Thresholds(max_novelty=1.0, min_lexical=1e9, min_dense=2.0)
+    assistant = Assistant(settings, index=tiny_index, embedder=HashEmbedder(), clock=clock, thresholds=far)
+    answer = assistant.ask("Ik twijfel of ik mijn zonnepanelen moet schoonmaken, wat moet ik doen?")
+    assert answer.situational and answer.out_of_scope and answer.meldpunt is not None
+    assert "010 - 236 52 56" in answer.answer
+
+
+def test_out_of_scope_after_a_situation_is_refused_without_card(assistant):
+    history = [
+        {"role": "user", "content": "Ik vermoed dat een bewoner zonder loon werkt, wat moet ik doen?"},
+        {"role": "assistant", "content": "Bel het meldpunt."},
+    ]
+    answer = assistant.ask("Hoe vraag ik een vergunning voor zonnepanelen aan?", history)
+    assert answer.out_of_scope and not answer.situational and answer.meldpunt is None
+
+
+def test_a_lookup_after_a_situation_is_not_situational(assistant):
+    history = [
+        {"role": "user", "content": "Een man slaapt op zijn werk en krijgt geen loon. Wie bel ik?"},
+        {"role": "assistant", "content": "Bel het meldpunt."},
+    ]
+    answer = assistant.ask("Hoe lang duurt de e-learning BUIT?", history)
+    assert not answer.situational and answer.meldpunt is None and not answer.out_of_scope
 
 
 def test_english_situation_gets_the_card_in_english(assistant):

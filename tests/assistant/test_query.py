@@ -138,12 +138,49 @@ HISTORY = [
         ("En wat als het 's nachts is?", True),
         ("and for minors?", True),
         ("Die is dus gratis?", True),
-        ("seksuele uitbuiting?", True),  # short
-        ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),
+        ("hoe vaak?", True),  # no subject of its own
+        ("Van welke gemeente is hij burgemeester?", True),  # a pronoun refers back
+        ("seksuele uitbuiting?", False),  # names its own subject
+        ("Wat kost een nieuw paspoort?", False),
+        ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
     ],
 )
 def test_followup_detection(question, follows):
     assert is_followup(question, previous_user_question(HISTORY)) is follows
+
+
+def test_a_new_topic_stands_alone_even_when_it_refers_back():
+    previous = previous_user_question(HISTORY)
+    assert is_followup("en wat kost dat?", previous, related=lambda q, p: True)
+    assert not is_followup("en wat kost dat?", previous, related=lambda q, p: False)
+
+
+def test_a_chain_of_followups_reads_back_to_its_subject():
+    history = [
+        {"role": "user", "content": "Wat is de e-learning voor professionals?"},
+        {"role": "assistant", "content": "..."},
+        {"role": "user", "content": "hoe lang duurt die?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    assert previous_user_question(history) == "Wat is de e-learning voor professionals? hoe lang duurt die?"
+    history[0] = {"role": "user", "content": "Wat doet het ESSM?"}
+    history[2] = {"role": "user", "content": "Wat is de e-learning voor professionals?"}
+    assert previous_user_question(history) == "Wat is de e-learning voor professionals?"
+
+
+@pytest.mark.parametrize(
+    "question,own",
+    [
+        ("en is hij gratis?", True),
+        ("wie zit dat voor?", True),
+        ("en het platform?", False),
+        ("and for minors?", False),
+    ],
+)
+def test_a_followup_with_its_own_question_keeps_its_own_answer_type(question, own):
+    from assistant.query import asks_for_itself
+
+    assert asks_for_itself(question) is own
 
 
 def test_no_history_no_followup():

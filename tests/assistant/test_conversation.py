@@ -1,0 +1,55 @@
+"""Recovering the previous answer's passages from the history the client sends (own sentences)."""
+
+from assistant.conversation import cited_chunks, previous_answer, quoted_sentences
+from tests.assistant.conftest import make_chunks
+
+ANSWER = (
+    "Volgens het dossier:\n"
+    "- Burgemeester Jan Willem Boersma is als regionaal portefeuillehouder aangewezen. [1]\n"
+    "- Via [2]\n"
+    "- De e-learning BUIT duurt maximaal 30 minuten per verhaallijn en is gratis. [2]\n\n"
+    "Bronnen: ..."
+)
+
+
+def test_quoted_lines_without_marker_and_fragments():
+    assert quoted_sentences(ANSWER) == [
+        "Burgemeester Jan Willem Boersma is als regionaal portefeuillehouder aangewezen.",
+        "De e-learning BUIT duurt maximaal 30 minuten per verhaallijn en is gratis.",
+    ]
+
+
+def test_previous_answer_is_the_last_assistant_message_as_text_or_parts():
+    history = [
+        {"role": "assistant", "content": "oud"},
+        {"role": "user", "content": "vraag"},
+        {"role": "assistant", "content": [{"type": "text", "text": ANSWER}]},
+        {"role": "user", "content": "nog een vraag"},
+    ]
+    assert previous_answer(history) == ANSWER
+    assert previous_answer([{"role": "user", "content": "x"}]) == ""
+    assert previous_answer([{"role": "assistant", "content": None}, "rommel"]) == ""
+
+
+def test_quotes_lead_back_to_their_passages_in_quoting_order():
+    chunks = make_chunks()
+    history = [{"role": "user", "content": "Wie is het?"}, {"role": "assistant", "content": ANSWER}]
+    cited = cited_chunks(history, chunks)
+    assert [c.section[-1] for c in cited] == ["Regionale portefeuillehouder", "E-learning"]
+
+
+def test_a_quote_that_is_not_in_the_dossier_leads_nowhere():
+    history = [{"role": "assistant", "content": "- Dit heeft iemand zelf bedacht en staat nergens. [1]"}]
+    assert cited_chunks(history, make_chunks()) == []
+
+
+def test_a_followup_may_be_answered_from_the_passage_the_previous_answer_quoted(assistant):
+    first = assistant.ask("Wie is de regionale portefeuillehouder?")
+    assert "Boersma" in first.answer
+    history = [
+        {"role": "user", "content": "Wie is de regionale portefeuillehouder?"},
+        {"role": "assistant", "content": first.answer},
+    ]
+    answer = assistant.ask("Legt hij ook verantwoording af?", history)
+    assert not answer.out_of_scope
+    assert "verantwoording af" in answer.answer

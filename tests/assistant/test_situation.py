@@ -1,0 +1,101 @@
+"""The situational classifier: training (Newton on toy data), thresholds, the shipped model file."""
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant import situation
+from assistant.situation import Detector, SituationModel, choose_threshold, fit, related_threshold
+
+
+def _toy(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.vstack([rng.normal(1.0, 0.5, (n, 3)), rng.normal(-1.0, 0.5, (n, 3))])
+    y = np.array([1.0] * n + [0.0] * n)
+    return x, y
+
+
+def test_fit_separates_and_is_deterministic():
+    x, y = _toy()
+    w, b = fit(x, y)
+    pred = 1 / (1 + np.exp(-(x @ w + b))) >= 0.5
+    assert (pred == (y > 0)).mean() >= 0.95
+    w2, b2 = fit(x, y)
+    assert np.array_equal(w, w2) and b == b2
+
+
+def test_cross_validation_gives_out_of_fold_probabilities():
+    x, y = _toy()
+    probs = situation.cross_validated(x, y, folds=5)
+    assert probs.shape == y.shape and ((probs >= 0.5) == (y > 0)).mean() >= 0.9
+
+
+def test_threshold_weighs_a_miss_above_a_needless_card():
+    probs = np.array([0.95, 0.9, 0.6, 0.25, 0.3, 0.1])
+    y = np.array([1, 1, 1, 1, 0, 0])
+    assert 0.1 < choose_threshold(probs, y, miss_cost=4) <= 0.25  # one card (1) < one miss (4)
+    assert choose_threshold(probs, y, miss_cost=0.5) == 0.6  # cheap misses: the miss is taken
+    # a situation a rule takes is not missed, whatever the threshold
+    ruled = np.array([False, False, False, True, False, False])
+    assert choose_threshold(probs, y, ruled, miss_cost=4) == 0.6
+
+
+def test_related_threshold_best_accuracy_lowest_on_ties():
+    scores = np.array([0.9, 0.8, 0.6, 0.4, 0.2])
+    same = np.array([True, True, True, False, False])
+    t, acc = related_threshold(scores, same)
+    assert acc == 1.0 and 0.4 < t <= 0.6 and t == 0.41
+
+
+def test_model_round_trips_through_json(tmp_path):
+    model = SituationModel(
+        np.array([0.5, -1.0]), 0.25, 0.4, domain_weights=np.array([1.0, 0.0]), domain_bias=-1.0, related=0.6
+    )
+    path = tmp_path / "m.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    back = SituationModel.load(path)
+    assert np.allclose(back.weights, model.weights) and back.bias == 0.25 and back.threshold == 0.4
+    assert back.related == 0.6 and np.allclose(back.domain_weights, model.domain_weights)
+    assert back.on_subject([1.0, 0.0]) == pytest.approx(0.5)
+    assert back.probability([1.0, 0.0]) == pytest.approx(1 / (1 + np.exp(-0.75)))
+
+
+def test_detector_combines_rules_and_classifier_with_a_fake_embedding():
+    # dimension 0 = "situation-ness" of the fake embedding, dimension 1 = on the dossier's subject
+    model = SituationModel(np.array([4.0, 0.0]), -2.0, 0.5, domain_weights=np.array([0.0, 4.0]), related=0.9)
+    fake = {"Een man slaapt in de loods.": [1.0, 0.0], "Wat doet de AVIM?": [0.0, 1.0]}
+    det = Detector(model, embed_query=lambda t: np.array(fake.get(t, [0.0, 1.0])))
+    # (a turn is "related" to the previous one while it stays on the dossier's subject)
+    assert det.classify("Een man slaapt in de loods.").situational
+    assert not det.classify("Wat doet de AVIM?").situational
+    assert det.classify("Ik twijfel over de AVIM.").rule == "doubt"  # the rule, whatever the model says
+    assert det.related("Wat doet de AVIM?", "Een man slaapt in de loods.")
+    assert not det.related("Een man slaapt in de loods.", "Wat doet de AVIM?")
+
+
+def test_examples_are_labelled_and_both_languages():
+    rows = situation.load_examples()
+    labels = {r["label"] for r in rows}
+    assert labels == {"situation", "lookup", "out_of_scope"}
+    assert len(rows) >= 400
+    assert {r["lang"] for r in rows if r["label"] == "situation"} == {"nl", "en"}
+    assert len({r["text"] for r in rows}) == len(rows)
+
+
+def test_shipped_model_names_its_examples():
+    model = SituationModel.load()
+    assert model.examples_sha256 == situation.examples_digest()
+    assert model.weights.shape == (384,) and 0.05 <= model.threshold <= 0.9
+
+
+@pytest.mark.integration
+def test_shipped_model_follows_from_the_shipped_examples():
+    result = situation.train(lambda texts: situation.e5_model().embed_queries(texts))
+    shipped = SituationModel.load()
+    assert result.model.threshold == shipped.threshold
+    assert result.model.related == shipped.related
+    assert np.allclose(result.model.weights, shipped.weights, atol=1e-3)
+    assert abs(result.model.bias - shipped.bias) < 1e-3
+    assert result.recall >= 0.97 and result.false_positive <= 0.12
+    assert json.loads(shipped.to_json())["model"] == "multilingual-e5-small"
