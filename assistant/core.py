@@ -91,8 +91,8 @@ class _CachedQueries:
 
 
 def _with_cited(hits: list[Hit], cited: list[Chunk], k: int) -> list[Hit]:
-    """A follow-up may be answered by what the previous answer quoted ("Welk overleg zit hij voor?"): the
-    previously cited passages join the candidates (after the retrieved ones, within k + 2)."""
+    """A follow-up may be answered by what the previous answer quoted ("Van welke gemeente is hij
+    burgemeester?"): the previously cited passages join the candidates (after the retrieved ones, k + 2)."""
     have = {h.chunk.id for h in hits}
     floor = min((h.score for h in hits), default=0.0)
     extra = [Hit(chunk=c, score=floor * 0.9) for c in cited if c.id not in have][:2]

@@ -19,46 +19,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.errors import QuestionError
+from assistant.followup import ENGLISH_STOP as _ENGLISH_STOP
+from assistant.followup import QUESTION_WORDS as _QUESTION_WORDS
+from assistant.followup import asks_for_itself, is_followup, refers_back
 from assistant.intent import detect_lang
 from assistant.vocabulary import WORD, Vocabulary
 from index.lexical import DUTCH_STOPWORDS, tokenize
-from index.text import fold, words
+from index.text import fold
 
 GLOSSARY = Path(__file__).with_name("glossary.toml")
 
-_ENGLISH_STOP = words(
-    """
-    the a an of for to and or what who whom which where how when why do does did can could should
-    would is are was were be been it its this that these those there their them they we our us you
-    your i my me about with on at in by from as any some have has had will shall may might must also
-    into than then so such not no yes
-"""
-)
-# Question words and fillers: never content, never "corrected" into a dossier word (hoeveel -> hoeverre).
-_QUESTION_WORDS = words(
-    """
-    hoeveel hoevaak hoelang hoezo welke welk waarom wanneer waarover waarmee waarvoor waardoor
-    waarbij waarin kun kunt kunnen mag mogen graag precies eigenlijk ergens iets iemand wel even nou
-    houdt betekent betekenis verstaan sinds afkorting afkortingen eruit erin ervan eraan erover erop ermee
-    erbij ertoe daarvan daarmee daarover daarbij hiervan hierover hierbij waarvan ziet zien zie gaat gaan
-    komt komen krijg krijgt krijgen weet weten vind vindt vinden eigen welke precies soort soorten waar
-    staat staan
-"""
-)
 _MAX_PREVIOUS = 500  # characters of the previous question used for a follow-up
-_MAX_ANSWER = 4000  # characters of the previous answer searched for quoted sentences
-# A turn that continues the previous one: it opens with a connective ("en bij ...?", "and for minors?")
-# or refers back with a pronoun ("hoe lang duurt die?", "Welk overleg zit hij voor?").
-_CONTINUES = re.compile(r"^(en|maar|of|ook|plus|and|but|also|or|what about|how about|hoe zit het met)\b")
-_ANAPHORS = words(
-    """
-    hij zij ze hem haar hun hen die dat deze dit daar daarvan daarvoor daarmee daarbij daarin daarna
-    hiervan hiervoor hiermee hierbij zo'n he she they him her them it its this that these those there
-"""
-)
-# Words that ask for a kind of answer but name no subject: 'hoe vaak?', 'en hoe lang?', 'how long?'.
-_ASKING = words("vaak lang laat duur duurt kost kosten nog meer anders often long much many")
-_MAX_ANAPHORIC_WORDS = 10  # a longer turn names its own subject (a narrative's "hij" is its own man)
 
 
 def clean_question(text: str, max_chars: int) -> str:
@@ -237,45 +208,6 @@ def previous_user_question(history: list | None, depth: int = 3) -> str | None:
             break
         reading.insert(0, earlier)
     return " ".join(reading)[-_MAX_PREVIOUS:]
-
-
-# A turn that opens (after a connective) with a question word or a verb asks a question of its own.
-_OWN_QUESTION = _QUESTION_WORDS | words(
-    "wie wat hoe is was heeft hebben wordt doet who what how where when which why are can could does do did"
-)
-
-
-def asks_for_itself(question: str) -> bool:
-    """'en is hij geaccrediteerd?', 'wie zit dat voor?': a question of its own, not just a new subject."""
-    tokens = re.findall(r"[\w'-]+", fold(question))
-    while tokens and _CONTINUES.match(tokens[0]):
-        tokens = tokens[1:]
-    return bool(tokens) and tokens[0] in _OWN_QUESTION
-
-
-_NOT_CONTENT = DUTCH_STOPWORDS | _ENGLISH_STOP | _QUESTION_WORDS | _ASKING
-
-
-def refers_back(question: str) -> bool:
-    """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns), or has
-    no content word of its own ('hoe vaak?')."""
-    q = fold(question).strip()
-    tokens = re.findall(r"[\w'-]+", q)
-    if _CONTINUES.match(q):
-        return True
-    if len(tokens) <= _MAX_ANAPHORIC_WORDS and any(t in _ANAPHORS for t in tokens):
-        return True
-    return all(t in _NOT_CONTENT for t in tokens)
-
-
-def is_followup(
-    question: str, previous: str | None, related: Callable[[str, str], bool] | None = None
-) -> bool:
-    """Read with the previous question: the turn refers back (see `refers_back`) and is on the same topic
-    (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
-    if not previous or not refers_back(question):
-        return False
-    return related is None or related(question, previous)
 
 
 @dataclass
