@@ -104,7 +104,7 @@
         if (!last) return;
         const wrap = last.closest('.bubble-wrap, .panel-wrap');
         if (wrap && wrap.scrollHeight > wrap.clientHeight + 1) {
-          wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
+          wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 52;  // below the clear button
         } else {
           window.scrollBy(0, last.getBoundingClientRect().top - headerHeight() - 8);
         }
