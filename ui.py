@@ -515,20 +515,11 @@ def serve(args, settings) -> int:
     return 0
 
 
-def register_serve(sub: argparse._SubParsersAction) -> None:
-    """Add `serve` to the `dossier` command line."""
-    p = sub.add_parser("serve", help="Start de chatpagina (standaard http://127.0.0.1:7860).")
-    p.add_argument("--host", help="Adres (standaard 127.0.0.1; een ander adres vereist een wachtwoord).")
-    p.add_argument("--port", type=int, help="Poort (standaard 7860).")
-    p.set_defaults(handler=serve)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Console script `dossier`: every subcommand of the layers below, plus `serve` and `user`."""
+    """Console script `dossier`: every subcommand (registered in cli.py), `serve` handled here."""
     import cli
-    from assistant.accounts_cli import register_user
 
-    return cli.run(argv, register_serve, register_user)
+    return cli.run(argv, serve=serve)
 
 
 if __name__ == "__main__":

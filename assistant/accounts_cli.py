@@ -1,4 +1,4 @@
-"""`dossier user add|remove|list|migrate`: manage the page's accounts (see accounts.py for the file).
+"""Handler of `dossier user add|remove|list|migrate` (registered in cli.py): the page's accounts.
 
 A password is never an argument (it would stand in the shell history and in `ps`): it is asked twice
 at a terminal, or read as one line from standard input (`--password-stdin`, or when stdin is no tty).
@@ -12,25 +12,6 @@ import sys
 
 from assistant import accounts
 from index.errors import SettingsError
-
-
-def register_user(sub: argparse._SubParsersAction) -> None:
-    """Add `user` to the `dossier` command line."""
-    p = sub.add_parser(
-        "user",
-        help="Accounts van de pagina beheren (één per collega of gemeente).",
-        description="Beheert het accountbestand (DOSSIER_AUTH_FILE, anders 'accounts' in de datamap). "
-        "Wachtwoorden worden als argon2-hash opgeslagen.",
-    )
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTIE")
-    add = actions.add_parser("add", help="Account toevoegen of wachtwoord wijzigen.")
-    add.add_argument("name", help="Naam van het account, bijvoorbeeld de gemeente.")
-    add.add_argument("--password-stdin", action="store_true", help="Lees het wachtwoord van stdin.")
-    remove = actions.add_parser("remove", help="Account verwijderen.")
-    remove.add_argument("name")
-    actions.add_parser("list", help="Namen van de accounts tonen.")
-    actions.add_parser("migrate", help="Wachtwoorden die nog als tekst in het bestand staan, hashen.")
-    p.set_defaults(handler=cmd_user)
 
 
 def cmd_user(args: argparse.Namespace, settings) -> int:

@@ -1,4 +1,4 @@
-"""`dossier ask` and `dossier eval`: answer questions from the command line, and measure answer quality.
+"""Handlers of `dossier ask` and `dossier eval` (registered in cli.py): answer questions, measure quality.
 
 `ask` stays light: no torch, sentence-transformers, LangChain or Gradio on its path (the query model
 runs on numpy), so a cold `dossier ask` answers in a few seconds. `eval` builds the LangChain
@@ -7,52 +7,11 @@ baseline too, so it is allowed to be slow.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 
 from index.errors import DossierError, SettingsError
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `ask` and `eval` on the `dossier` parser."""
-    p = sub.add_parser(
-        "ask",
-        help="Stel een vraag over het dossier.",
-        description="Beantwoordt een vraag met citaten uit het dossier. Met '-' als vraag: één vraag per "
-        "regel van stdin (het model wordt één keer geladen).",
-    )
-    p.add_argument("question", help="De vraag, of '-' om vragen van stdin te lezen (één per regel).")
-    p.add_argument("--json", action="store_true", help="Eén JSON-object per antwoord.")
-    p.set_defaults(handler=cmd_ask)
-
-    e = sub.add_parser(
-        "eval",
-        help="Meet de antwoordkwaliteit op een vragenset (JSONL).",
-        description="Meet recall@5, answer_text, answer_hit, meldpunt, meldpunt_fp, oos_refused, "
-        "false_refusal en cite_valid voor het systeem en, in dezelfde run, voor een naïeve "
-        "LangChain-baseline. Met --conversations: de beurten van gesprekken, elk met de geschiedenis.",
-    )
-    e.add_argument(
-        "file", nargs="?", help="Vragenset: één JSON-object per regel (zie shared/eval/README.md)."
-    )
-    e.add_argument(
-        "--conversations",
-        metavar="FILE",
-        help="Gesprekkenset (JSONL, één gesprek per regel): beurten goed / beurten, fouten per oorzaak.",
-    )
-    e.add_argument("--json", action="store_true", help="Eén JSON-object met de uitkomsten.")
-    e.add_argument("--k", type=int, default=5, help="Aantal passages voor recall@k (standaard 5).")
-    e.add_argument("--no-baseline", action="store_true", help="Sla de (trage) baseline over.")
-    e.add_argument(
-        "--calibrate",
-        action="store_true",
-        help="Toon de signalen van binnen- en buiten-het-dossier-vragen en de drempels die daaruit volgen.",
-    )
-    e.add_argument("--verbose", action="store_true", help="Noem per vraag welke maat hij mist.")
-    e.set_defaults(handler=cmd_eval)
-
 
 # ---------------------------------------------------------------- ask
 

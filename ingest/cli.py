@@ -1,43 +1,10 @@
-"""`dossier ingest`, `status`, `clean-index`: build the index, show it, tidy a Chroma server's folder."""
+"""Handlers of `dossier ingest`, `status` and `clean-index` (registered in cli.py)."""
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import sys
-from pathlib import Path
-
-from index.errors import DossierError
-from index.settings import Settings
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `ingest`, `status` and `clean-index` on the `dossier` parser."""
-    p = sub.add_parser(
-        "ingest",
-        help="Bouw of werk de index bij met de documenten in de corpusmap.",
-        description="Leest de documenten in de corpusmap (DOSSIER_CORPUS_DIR) en werkt de index bij. "
-        "Alleen nieuwe of gewijzigde passages worden opnieuw ingebed.",
-    )
-    p.add_argument("--rebuild", action="store_true", help="Bouw de hele index opnieuw op.")
-    p.add_argument("--json", action="store_true", help="Eén JSON-object in plaats van een samenvatting.")
-    p.set_defaults(handler=cmd_ingest)
-
-    s = sub.add_parser("status", help="Laat zien wat er in de index staat.")
-    s.add_argument("--json", action="store_true", help="Druk één JSON-object af.")
-    s.set_defaults(handler=cmd_status)
-
-    c = sub.add_parser(
-        "clean-index",
-        help="Ruim mappen op die een Chroma-server na ingests laat staan.",
-        description="Chroma verwijdert de map met vectoren van een opgeruimde indexversie niet. Dit zoekt "
-        "in de map van de Chroma-server (chroma run --path MAP) de mappen die bij geen collectie meer "
-        "horen, en verwijdert ze met --yes. Bij voorkeur terwijl de server stilstaat.",
-    )
-    c.add_argument("path", type=Path, help="De map van de Chroma-server (--path van chroma run).")
-    c.add_argument("--yes", action="store_true", help="Verwijder ze echt (zonder --yes: alleen tonen).")
-    c.set_defaults(handler=cmd_clean_index)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -147,34 +114,3 @@ def cmd_clean_index(args, settings) -> int:
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
-
-
-def dispatch(args: argparse.Namespace) -> int:
-    """Run a parsed command; errors a user can act on become one Dutch line and exit code 2."""
-    from pydantic import ValidationError
-
-    try:
-        return int(args.handler(args, Settings()) or 0)
-    except ValidationError as err:
-        problems = "; ".join(
-            f"DOSSIER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors()
-        )
-        print(f"dossier: ongeldige instelling ({problems}). Pas de omgevingsvariabele aan.", file=sys.stderr)
-        return 2
-    except DossierError as err:
-        print(f"dossier: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("dossier: afgebroken.", file=sys.stderr)
-        return 130
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m ingest.cli ingest|status`: the same commands without the rest of the application."""
-    parser = argparse.ArgumentParser(prog="python -m ingest.cli")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    return dispatch(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import cli as dossier_cli
 from index.settings import Settings
 from ingest import cli
 from tests.fakes import HashEmbedder
@@ -43,9 +44,7 @@ def corpus(tmp_path, monkeypatch):
 
 
 def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    cli.add_commands(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(argv)
+    return dossier_cli.build_parser().parse_args(argv)
 
 
 def run_ingest(capsys, *argv: str) -> tuple[int, str]:
@@ -120,7 +119,7 @@ def test_status_json_lists_sources_sections_model_and_time(corpus, capsys):
 
 
 def test_status_without_index_is_one_dutch_line_and_exit_2(capsys):
-    assert cli.main(["status"]) == 2
+    assert dossier_cli.run(["status"]) == 2
     captured = capsys.readouterr()
     assert captured.err.strip() == "dossier: Er is nog geen index. Bouw die met: dossier ingest"
     assert captured.out == ""
@@ -128,7 +127,7 @@ def test_status_without_index_is_one_dutch_line_and_exit_2(capsys):
 
 def test_module_entry_point_runs_status(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "ingest.cli", "status", "--json"], cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-m", "ui", "status", "--json"], cwd=REPO, capture_output=True, text=True
     )
     assert proc.returncode == 2 and "Er is nog geen index" in proc.stderr
 
@@ -144,7 +143,7 @@ def test_real_model_ingest_of_the_dossier_then_nothing_to_embed(tmp_path, monkey
 
     def dossier(*argv: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "ingest.cli", *argv], cwd=REPO, capture_output=True, text=True, timeout=600
+            [sys.executable, "-m", "ui", *argv], cwd=REPO, capture_output=True, text=True, timeout=600
         )
 
     first = dossier("ingest", "--json")
@@ -162,9 +161,7 @@ def test_real_model_ingest_of_the_dossier_then_nothing_to_embed(tmp_path, monkey
 
 
 def test_a_bad_setting_is_one_dutch_line_and_exit_code_2(monkeypatch, capsys):
-    from ingest.cli import main
-
     monkeypatch.setenv("DOSSIER_TOP_K", "veel")
-    assert main(["status"]) == 2
+    assert dossier_cli.run(["status"]) == 2
     err = capsys.readouterr().err
     assert "ongeldige instelling" in err and "DOSSIER_TOP_K" in err and "Traceback" not in err
