@@ -27,6 +27,10 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# The same without the tests marked slow (kill trials, scale): a quicker round while working.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -15,12 +15,32 @@ BUNDLED_MODEL = "bundled"
 BUNDLED_MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 
 
+def _project_dir() -> Path | None:
+    """The source checkout this code runs from (`make install` installs it editable), else None."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "corpus").is_dir() else None
+
+
+def _in_project(name: str) -> Path:
+    """`name` in the working folder when it is there; else in the project, so `dossier` finds its corpus
+    and index from any folder."""
+    here = Path(name)
+    root = _project_dir()
+    return here if here.exists() or root is None else root / name
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_file=".env", extra="ignore")
 
     # Where things are
-    corpus_dir: Path = Field(Path("corpus"), description="Folder with the documents to index.")
-    data_dir: Path = Field(Path(".dossier"), description="Folder for the index, feedback and locks.")
+    corpus_dir: Path = Field(
+        default_factory=lambda: _in_project("corpus"),
+        description="Folder with the documents to index (default: corpus, here or in the project).",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: _in_project(".dossier"),
+        description="Folder for the index, feedback and locks (default: .dossier, here or in the project).",
+    )
     chroma_url: str | None = Field(
         None, description="http://host:port of a shared Chroma server; empty: the embedded store in data_dir."
     )
