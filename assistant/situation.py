@@ -257,8 +257,10 @@ class Detector:
     def __init__(self, model: SituationModel | None = None, embed_query: Callable | None = None):
         self.model = model or SituationModel.load()
         self.embed_query = embed_query or e5_query
-        # A turn is embedded once, though the follow-up and situational decisions both look at it.
-        self._vector = lru_cache(maxsize=256)(self._embed)
+        # A turn is embedded once, though retrieval, the follow-up and situational decisions all look at it.
+        # Small on purpose: it serves one turn (and a few at once), not repeated questions (a warm-latency
+        # measurement that asks the same questions again would time the cache, not the model).
+        self._vector = lru_cache(maxsize=8)(self._embed)
 
     @classmethod
     def for_embedder(cls, embedder) -> Detector:
