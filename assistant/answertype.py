@@ -16,6 +16,7 @@ NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency",
 PHONE, EMAIL, ADDRESS, URL, PERSON, WHO = "phone", "email", "address", "url", "person", "who"
 LAW = "law"  # a legal article or law citation ("welk artikel van het Wetboek van Strafrecht")
 DATE = "date"  # a particular day ("wanneer is de volgende bijeenkomst?")
+WHERE = "where"  # a place or a contact ("waar meld ik ...?")
 
 # Roles held by one person: "wie is de <role>?" asks for a name, not for an organisation.
 _PERSON_ROLES = (
@@ -108,6 +109,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             rf"\b(wie|who)( is| zijn| are|'s)? (de|het|onze|the|our)? ?(\w+ ){{0,2}}\w*({_PERSON_ROLES})\w*\b"
         ),
     ),
+    (WHERE, re.compile(r"\bwaar\b|^(and )?where\b|[,;:] *where\b")),
     # English "who" also starts relative clauses ("people who are smuggled"): only a question's "who" counts.
     (
         WHO,
@@ -157,11 +159,6 @@ def is_definition_question(question: str) -> bool:
     return bool(_DEFINITION.search(fold(question).strip()))
 
 
-def is_contrast_question(question: str) -> bool:
-    """'Wat is het verschil tussen A en B?'"""
-    return bool(re.search(_CONTRAST, fold(question)))
-
-
 def defines(sentence: str, stems_of, terms: set[str]) -> bool:
     """Does the sentence open by defining one of `terms` ('Arbeidsuitbuiting is ...', 'X: ...')?"""
     words_ = _TOKEN_RE.findall(sentence)[:8]
@@ -178,7 +175,7 @@ _NAME_WORD = re.compile(r"[\w&'’-]+|[^\w\s]")
 _LEGAL = words("wet regeling besluit verordening richtlijn convenant protocol")
 
 
-_LAW_WORD = re.compile(r"\w{3,}wet(ten)?|wetboek\w*")
+_LAW_WORD = re.compile(r"\w{3,}(wet|wetten|regeling|circulaire|verordening)|wetboek\w*")
 
 
 def named_phrases(question: str, stopwords) -> list[str]:
@@ -267,13 +264,7 @@ _ADDRESS_RE = re.compile(
     re.IGNORECASE,
 )
 _URL_RE = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(nl|com|org|eu|info|net)\b")
-# Words that end the phrase a number belongs to (verbs, articles, conjunctions).
-_BREAKERS = words(
-    """
-    a aan an and are at bij dat de die een en er for het in is met of on op or the to tot van voor
-    waren was werd were with worden wordt zijn
-"""
-)
+_VERBS = words("are is was waren were werd worden wordt zijn heeft hebben had kan kunnen")
 _TUSSEN = {"van", "de", "der", "den", "ter", "ten", "te", "van't", "la", "le", "du", "von"}
 _DETERMINERS = words(
     """
@@ -354,14 +345,13 @@ def has_entity(
         for i, t in enumerate(toks):
             if not _NUMBER_RE.fullmatch(t) or _YEAR_RE.fullmatch(t):
                 continue
-            # "23 gemeenten", "10 VR-brillen", "twee nieuwe zorgcoördinatoren": the noun follows the
-            # number with at most an adjective between; "een jaar of tien zijn de slachtoffers" does not
-            # count.
-            for w in toks[i + 1 : i + 3]:
-                stems = set(stem(w))
-                if stems & noun_stems:
+            # "23 gemeenten", "twee nieuwe zorgcoördinatoren", "Tien Regionale Informatie- en Expertise
+            # Centra (RIEC's)": the noun follows the number within its phrase; a verb ends the phrase
+            # ("een jaar of tien zijn de slachtoffers" does not count slachtoffers).
+            for w in toks[i + 1 : i + 8]:
+                if set(stem(w)) & noun_stems:
                     return True
-                if not stems or w in _BREAKERS:
+                if w in _VERBS:
                     break
         return False
     if kind == LAW:
@@ -390,6 +380,9 @@ def has_entity(
         return bool(person_names(s, lower_words))
     if kind == WHO:
         return bool(person_names(s, lower_words)) or _organisations(s, fold(query))
+    if kind == WHERE:
+        contact = _PHONE_RE.search(s) or _EMAIL_RE.search(s) or _URL_RE.search(s) or _ADDRESS_RE.search(s)
+        return bool(contact) or _organisations(s, fold(query))
     return True
 
 

@@ -16,12 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
-from assistant import advice, answertype, conversation, intent, scope
+from assistant import advice, answertype, conversation, intent, quotes, scope
 from assistant import answer as ans
 from assistant import meldpunt as mp
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
+from assistant.offtopic import OffTopic
 from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
@@ -36,7 +38,7 @@ REOPEN_CHECK_SECONDS = 2.0
 class _State:
     """Everything derived from one opened index."""
 
-    def __init__(self, index, facts: mp.MeldpuntFacts):
+    def __init__(self, index, facts: mp.MeldpuntFacts, embedder=None, cache_dir=None):
         self.index = index
         self.vocab = Vocabulary.from_index(index)
         self.n_docs = max(1, len(index.chunks))
@@ -52,6 +54,8 @@ class _State:
         self.advice: list[Chunk] | None = None  # passages nearest to what to do (on first use)
         # Sentences and their stems, once per passage: answering then only scores them.
         self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
+        self.vectors = quotes.SentenceVectors(index, embedder, self.sentences)
+        self.offtopic = OffTopic(embedder, cache_dir)
         # All text as normalised words, to check that names a question uses stand in the dossier.
         self.text_norm = " " + " ".join(normalise(c.index_text) for c in index.chunks) + " "
         # The passage that goes on where another stops (same document and section, next position).
@@ -153,7 +157,7 @@ class Assistant:
         # the passage side of the same e5 model: the retrieval embedder's when it is e5
         passages = embedder.embed_documents if is_e5(embedder) else advice.e5_passages
         self._advice = AdviceRanker(self._detector.embed_query, passages)
-        self._state = _State(index, self._facts)
+        self._state = self._open_state(index)
         self._retired = None
         self._lock = threading.Lock()
         self._checked = time.monotonic()
@@ -189,13 +193,17 @@ class Assistant:
             except Exception:
                 opened.close()
                 raise
-            fresh = _State(opened, self._facts)
+            fresh = self._open_state(opened)
             # Close the index retired last time, not this one: a concurrent ask may still be reading it.
             if self._retired is not None and hasattr(self._retired, "close"):
                 self._retired.close()
             self._retired = state.index
             self._state = fresh
             return fresh
+
+    def _open_state(self, index) -> _State:
+        cache = Path(self.settings.data_dir) / "cache"
+        return _State(index, self._facts, self._embedder, cache)
 
     # ------------------------------------------------------------ the page
 
@@ -236,6 +244,9 @@ class Assistant:
         if query.followup:
             hits = _with_cited(hits, conversation.cited_chunks(history, state.index.chunks), k)
         sentences = ans.candidates(hits, state.sentences)
+        features = quotes.features(
+            query, hits, sentences, retrieval.vector, state.vectors, state.idf, state.lower_words
+        )
         check = scope.check_types(
             query,
             hits,
@@ -249,17 +260,17 @@ class Assistant:
         if query.lang == "nl":
             signals.missing_names = scope.missing_names(text, state.text_norm)
         signals.unknown_words = len(query.unknown)
+        logits = quotes.score(features)
+        signals.top_sentence = float(features[:, 0].max()) if len(features) else 0.0
+        signals.top_quote = quotes.logistic(float(logits.max())) if len(logits) else 0.0
+        signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
         # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
         if self.out_of_scope(signals, situational):
             return self._refusal(text, query, signals, situational), signals
-        ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
         if situational:
+            ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
             return self._situational(text, query, hits, sentences, state, verdict.borderline), signals
-        chosen = ans.select(
-            sentences,
-            continues=_continues(hits, state.next_chunk),
-            contrast=answertype.is_contrast_question(text),
-        )
+        chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
         citations, body = ans.compose(hits, chosen, lang=query.lang, k=k)
         answer = Answer(
             text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang

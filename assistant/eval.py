@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.baseline import NaiveBaseline
-from assistant.scope import Signals, Thresholds, refuse
+from assistant.scope import Thresholds, refuse
 from index.errors import SettingsError
 from index.text import normalise
 
@@ -190,24 +190,28 @@ class Calibration:
     """Out-of-scope signals of every in-scope and out-of-scope question, and the thresholds chosen."""
 
     rows: list[dict]
-    max_novelty: float
     min_lexical: float
     min_dense: float
+    min_sentence: float
+    max_off_topic: float
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.min_lexical, self.min_dense, self.min_sentence, self.max_off_topic)
 
     def report(self, current=None) -> str:
         """The table of signals, what separates the two groups, and the thresholds (chosen vs in use)."""
         lines = [
-            f"{'id':<6}{'scope':<7}{'novelty':>8}{'topic':>6}{'cover':>7}{'bm25':>8}{'cosine':>8}"
-            "  types / codes / names",
+            f"{'id':<6}{'scope':<7}{'bm25':>8}{'passage':>9}{'zin':>7}{'buiten':>8}  types / codes / names",
             "-" * 64,
         ]
         for r in sorted(self.rows, key=lambda r: (r["scope"], r["id"])):
             types = ",".join(r["types"]) or "-"
-            ok = "" if r["types_ok"] else " (ontbreekt)"
+            ok = f" (ontbreekt: {','.join(r['missing_types'])})" if r["missing_types"] else ""
+            named = " ".join(r["codes"] + r["missing_names"])
             lines.append(
-                f"{r['id']:<6}{r['scope']:<7}{r['novelty']:>8.2f}{r['topic_terms']:>6}{r['top_coverage']:>7.2f}"
-                f"{r['top_lexical']:>8.2f}"
-                f"{r['top_dense']:>8.3f}  {types}{ok} {' '.join(r['codes'] + r['missing_names'])}"
+                f"{r['id']:<6}{r['scope']:<7}{r['top_lexical']:>8.2f}{r['top_dense']:>9.3f}"
+                f"{r['top_sentence']:>7.3f}{r['off_topic']:>8.3f}  {types}{ok} {named}"
             )
         ins = [r for r in self.rows if r["scope"] == "in"]
         out = [r for r in self.rows if r["scope"] == "oos"]
@@ -222,92 +226,72 @@ class Calibration:
         wrong = [r["id"] for r in ins if self.refuses(r)]
         lines += [
             "",
-            f"binnen het dossier (n={len(ins)}): novelty max {hi(ins, 'novelty'):.2f}, cover min "
-            f"{lo(ins, 'top_coverage'):.2f}, bm25 min {lo(ins, 'top_lexical'):.2f}, "
-            f"cosine min {lo(ins, 'top_dense'):.3f}, "
-            f"antwoordtype ontbreekt {sum(not r['types_ok'] for r in ins)}",
-            f"buiten het dossier (n={len(out)}): novelty max {hi(out, 'novelty'):.2f}, cover min "
-            f"{lo(out, 'top_coverage'):.2f}, bm25 min {lo(out, 'top_lexical'):.2f}, "
-            f"cosine min {lo(out, 'top_dense'):.3f}, "
-            f"antwoordtype ontbreekt {sum(not r['types_ok'] for r in out)}, "
-            f"onbekende codes {sum(bool(r['codes']) for r in out)}",
-            "('cover' wordt getoond maar niet gebruikt: het scheidt de groepen niet.)",
+            f"binnen het dossier (n={len(ins)}): bm25 min {lo(ins, 'top_lexical'):.2f}, "
+            f"passage-cosine min {lo(ins, 'top_dense'):.3f}, zin-cosine min {lo(ins, 'top_sentence'):.3f}, "
+            f"dichter bij 'buiten' max {hi(ins, 'off_topic'):.3f}",
+            f"buiten het dossier (n={len(out)}): bm25 min {lo(out, 'top_lexical'):.2f}, "
+            f"passage-cosine min {lo(out, 'top_dense'):.3f}, zin-cosine min {lo(out, 'top_sentence'):.3f}, "
+            f"dichter bij 'buiten' max {hi(out, 'off_topic'):.3f}",
             "",
-            "gekozen drempels:",
-            f"  DOSSIER_OOS_MAX_NOVELTY = {self.max_novelty:.2f}  (weigeren bij meer onbekende vaktermen)",
-            f"  DOSSIER_OOS_MIN_LEXICAL = {self.min_lexical:.2f}  (weigeren als BM25 en cosine lager)",
-            f"  DOSSIER_OOS_MIN_DENSE   = {self.min_dense:.3f}",
+            "gekozen drempels (weigeren als alle drie lager zijn):",
+            f"  DOSSIER_OOS_MIN_LEXICAL  = {self.min_lexical:.2f}",
+            f"  DOSSIER_OOS_MIN_DENSE    = {self.min_dense:.3f}",
+            f"  DOSSIER_OOS_MIN_SENTENCE = {self.min_sentence:.3f}",
+            f"  DOSSIER_OOS_MAX_OFF_TOPIC = {self.max_off_topic:.3f}  (weigeren als dichter bij een "
+            "voorbeeld van buiten het dossier)",
             f"met deze drempels geweigerd: {len(caught)}/{len(out)} buiten, {len(wrong)}/{len(ins)} binnen "
             f"{('(' + ', '.join(wrong) + ')') if wrong else ''}",
         ]
         if current is not None:
             lines.append(
-                f"in gebruik: novelty {current.max_novelty:.2f}, bm25 {current.min_lexical:.2f}, "
-                f"cosine {current.min_dense:.3f}"
+                f"in gebruik: bm25 {current.min_lexical:.2f}, passage {current.min_dense:.3f}, "
+                f"zin {current.min_sentence:.3f}, buiten {current.max_off_topic:.3f}"
             )
         return "\n".join(lines)
 
-    @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds(self.max_novelty, self.min_lexical, self.min_dense)
-
     def refuses(self, r: dict) -> bool:
-        """The decision of `Assistant.out_of_scope` (`scope.refuse`) with the chosen thresholds."""
-        signals = Signals(
-            coverage=r.get("coverage", 0.0),
-            novelty=r["novelty"],
-            codes=list(r["codes"]),
-            top_coverage=r.get("top_coverage", 0.0),
-            top_lexical=r["top_lexical"],
-            top_dense=r["top_dense"],
-            top_fused=r.get("top_fused", 0.0),
-            types=tuple(r.get("types", ())),
-            types_ok=r["types_ok"],
-            unknown=list(r.get("unknown", [])),
-            topic_terms=r.get("topic_terms", 1),
-            missing_names=list(r.get("missing_names", [])),
-            unknown_words=r.get("unknown_words", 0),
-        )
-        return refuse(signals, self.thresholds)
+        """The decision of `Assistant.out_of_scope` (scope.refuse) with the chosen thresholds."""
+        return refuse(r["signals"], self.thresholds)
+
+
+# The lowest in-scope score, less this margin for questions not seen (BM25 is a raw score; the cosines
+# of multilingual-e5 lie close together, so their margin is absolute).
+LEXICAL_MARGIN = 0.8
+COSINE_MARGIN = 0.02
 
 
 def calibrate(assistant, items: list[dict]) -> Calibration:
-    """Collect the signals on a labelled set and choose thresholds that keep every in-scope question.
-
-    Novelty: halfway between the largest in-scope value and the smallest larger out-of-scope value.
-    Scores: 80% of the lowest in-scope value (a margin for unseen questions); these only refuse when
-    *both* the lexical and the dense match are that weak.
-    """
+    """Collect the signals on a labelled set and choose thresholds that keep every in-scope question:
+    just under the lowest in-scope BM25 score, passage cosine and sentence cosine (a question is refused
+    only when all three are that weak), and just above the in-scope questions' closeness to the
+    off-topic examples (situations included)."""
     rows = []
     for item in items:
-        if item.get("situational"):
-            continue  # never refused, so they say nothing about the threshold
         _answer, s = assistant.ask_with_signals(item["question"], item.get("history"))
         rows.append(
             {
                 "id": item.get("id", "?"),
                 "scope": "oos" if item.get("out_of_scope") else "in",
-                "novelty": s.novelty,
+                "situational": bool(item.get("situational")),
+                "off_topic": s.off_topic,
                 "codes": list(s.codes),
-                "topic_terms": s.topic_terms,
                 "missing_names": list(s.missing_names),
-                "unknown_words": s.unknown_words,
-                "top_coverage": s.top_coverage,
                 "top_lexical": s.top_lexical,
                 "top_dense": s.top_dense,
-                "top_fused": s.top_fused,
+                "top_sentence": s.top_sentence,
                 "types": list(s.types),
-                "types_ok": s.types_ok,
+                "missing_types": list(s.missing_types),
+                "signals": s,
             }
         )
     ins = [r for r in rows if r["scope"] == "in"]
-    out = [r for r in rows if r["scope"] == "oos"]
-    in_nov = max((r["novelty"] for r in ins), default=0.0)
-    above = sorted(r["novelty"] for r in out if r["novelty"] > in_nov)
-    max_novelty = round((in_nov + above[0]) / 2, 2) if above else round(in_nov + 0.1, 2)
-    min_lexical = round(0.8 * min((r["top_lexical"] for r in ins), default=0.0), 2)
-    min_dense = round(0.8 * min((r["top_dense"] for r in ins), default=0.0), 3)
-    return Calibration(rows, max_novelty, min_lexical, min_dense)
+    # situations are asked about too (every turn is checked); their scores are not lexical matches
+    max_off_topic = round(max((r["off_topic"] for r in ins), default=0.0) + COSINE_MARGIN, 3)
+    ins = [r for r in ins if not r["situational"]]
+    min_lexical = round(LEXICAL_MARGIN * min((r["top_lexical"] for r in ins), default=0.0), 2)
+    min_dense = round(min((r["top_dense"] for r in ins), default=0.0) - COSINE_MARGIN, 3)
+    min_sentence = round(min((r["top_sentence"] for r in ins), default=0.0) - COSINE_MARGIN, 3)
+    return Calibration(rows, min_lexical, min_dense, min_sentence, max_off_topic)
 
 
 def fusion_study(assistant, items: list[dict], variants: dict, *, phone: str) -> str:

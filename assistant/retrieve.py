@@ -62,6 +62,7 @@ class Retrieval:
     hits: list[Hit]
     top_dense: float
     top_lexical: float
+    vector: object = None  # the question's embedding (answering scores sentences with it too)
 
 
 def _norm_text(text: str) -> str:
@@ -119,7 +120,7 @@ def retrieve(
             break
     if next_chunk:
         hits = _with_continuations(hits, next_chunk, k)
-    return Retrieval(hits, dense[0][1] if dense else 0.0, lexical[0][1] if lexical else 0.0)
+    return Retrieval(hits, dense[0][1] if dense else 0.0, lexical[0][1] if lexical else 0.0, vec)
 
 
 def _fuse(lists: list[tuple[float, list[tuple[str, float]], str]], fusion: Fusion) -> dict[str, float]:

@@ -1,13 +1,15 @@
 """Does the dossier answer this question? The signals, and the decision to say it does not.
 
-    refuse when
-      the question asks for an entity (number, name, e-mail, date...) no relevant sentence holds,
-      or names something the dossier never mentions (a code like 'B8', a law like 'Wet regulering
-        sekswerk'),
-      or all it shares with the dossier are general words (regio, aanpak, mensenhandel) while it has
-        words the dossier lacks ('budget'),
-      or a larger share than `max_novelty` of its words are terms the dossier lacks,
-      or neither BM25 nor the dense score comes near any passage.
+Refuse on evidence of absence only:
+  the question asks for a kind of fact (phone number, e-mail, address, website, amount, number, date,
+    year, law article, name) that no relevant sentence of the first passages holds,
+  or names something the dossier never mentions (a code like 'B8', a law like 'Wet regulering
+    sekswerk', an organisation),
+  or nothing retrieved is close: the question is nearer to an example of what the dossier does not
+    cover (assistant/offtopic.txt) than to its best sentence, or the best passage and the best sentence
+    are both far from the question (cosines under the calibrated thresholds) and BM25 finds little.
+A question word missing from the dossier is never a reason by itself: it may stand inside a compound,
+be a synonym, a number written as a word, or the question may be answered by an organisation.
 
 The thresholds are calibrated on the dev set (`dossier eval --calibrate FILE`) and live in Settings.
 Situational questions are never refused: the caller does not ask.
@@ -32,13 +34,19 @@ class Thresholds:
     """Out-of-scope decision; calibrated on the dev set (`dossier eval --calibrate`); the values live in
     Settings (DOSSIER_OOS_*)."""
 
-    max_novelty: float  # share of the question's content words that are salient terms the dossier lacks
     min_lexical: float  # best BM25 score...
-    min_dense: float  # ...and best cosine: below both, nothing in the dossier is close
+    min_dense: float  # ...best passage cosine...
+    min_sentence: float  # ...and best sentence cosine: below all three, nothing in the dossier is close
+    max_off_topic: float  # nearer to an off-topic example than to the dossier by more than this
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
-        return cls(settings.oos_max_novelty, settings.oos_min_lexical, settings.oos_min_dense)
+        return cls(
+            settings.oos_min_lexical,
+            settings.oos_min_dense,
+            settings.oos_min_sentence,
+            settings.oos_max_off_topic,
+        )
 
 
 @dataclass
@@ -59,19 +67,37 @@ class Signals:
     topic_terms: int = 1  # question terms the dossier has that pin down a topic (not in most passages)
     missing_names: list[str] = field(default_factory=list)  # names in the question the dossier never uses
     unknown_words: int = 0  # content words the dossier does not have at all
+    top_sentence: float = 1.0  # best cosine of the question with one sentence of the retrieved passages
+    top_quote: float = 1.0  # the quote model's best probability that a sentence answers the question
+    off_topic: float = -1.0  # closeness to the nearest off-topic example less top_sentence (offtopic.py)
+
+
+# The kinds of fact whose absence from every relevant sentence means the dossier does not answer.
+# (Durations, times, 'wie' and 'waar' are not among them: they are answered in too many ways — "een
+# dagdeel", "in het voorjaar", an organisation that acts — to refuse on their absence.)
+REFUSING_TYPES = frozenset(
+    {
+        answertype.PHONE,
+        answertype.EMAIL,
+        answertype.ADDRESS,
+        answertype.URL,
+        answertype.PRICE,
+        answertype.NUMBER,
+        answertype.DATE,
+        answertype.YEAR,
+        answertype.LAW,
+        answertype.PERSON,
+    }
+)
 
 
 def refuse(s: Signals, t: Thresholds) -> bool:
     """The out-of-scope decision (see the module docstring)."""
-    if not s.types_ok or s.codes or s.missing_names:
+    if s.codes or s.missing_names or set(s.missing_types) & REFUSING_TYPES:
         return True
-    if s.unknown_words and not s.topic_terms:
-        # "Wat is het budget van de regionale aanpak?": what the dossier knows of the question is
-        # only its general words (regio, aanpak, mensenhandel); the topic itself is missing.
+    if s.off_topic > t.max_off_topic:
         return True
-    if s.novelty > t.max_novelty:
-        return True
-    return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense
+    return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense and s.top_sentence < t.min_sentence
 
 
 def missing_names(question: str, text_norm: str) -> list[str]:
@@ -208,10 +234,11 @@ _MISSING_EN = {
 
 def what_is_missing(s: Signals, lang: str) -> str:
     """One fixed sentence on why: the entity type asked for, or the words the dossier lacks."""
-    if s.missing_types:
+    missing = [t for t in s.missing_types if t in REFUSING_TYPES]
+    if missing:
         table = _MISSING_EN if lang == "en" else _MISSING_NL
-        return table.get(s.missing_types[0], "")
-    named = s.codes or s.missing_names or s.unknown
+        return table.get(missing[0], "")
+    named = s.codes or s.missing_names
     if named:
         words = ", ".join(f"‘{w}’" for w in named[:3])
         return (

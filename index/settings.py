@@ -81,17 +81,34 @@ class Settings(BaseSettings):
         0.21,
         ge=0,
         le=1,
-        description="Out of scope when a larger share of the question's words are terms the dossier lacks "
-        "(calibrated: dossier eval --calibrate).",
+        description="Accepted for older .env files and no longer used: a word the dossier lacks is no "
+        "reason by itself to refuse a question.",
     )
     oos_min_lexical: float = Field(
-        1.53, ge=0, description="Out of scope when the best BM25 score is below this and the best cosine too."
+        1.53,
+        ge=0,
+        description="Out of scope when the best BM25 score is below this and both cosines below theirs "
+        "(calibrated: dossier eval --calibrate).",
     )
     oos_min_dense: float = Field(
-        0.670,  # e5 cosines run high: in-scope dev questions score >= 0.837 (was 0.318 for MiniLM)
+        0.817,
         ge=-1,
         le=1,
-        description="Out of scope when the best cosine is below this and the best BM25 too.",
+        description="Out of scope when the best passage cosine is below this, the best sentence cosine "
+        "below DOSSIER_OOS_MIN_SENTENCE and the best BM25 below DOSSIER_OOS_MIN_LEXICAL.",
+    )
+    oos_min_sentence: float = Field(
+        0.822,
+        ge=-1,
+        le=1,
+        description="Out of scope when the best sentence cosine is below this and the other two too.",
+    )
+    oos_max_off_topic: float = Field(
+        0.056,
+        ge=-2,
+        le=2,
+        description="Out of scope when the question is nearer (cosine) to an example of what the dossier "
+        "does not cover than to its best sentence, by more than this.",
     )
     contacts_file: Path | None = Field(
         None,

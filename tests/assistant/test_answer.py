@@ -304,15 +304,26 @@ def test_out_of_scope_decision_combines_the_signals(assistant):
         )
         return Signals(**{**base, **kw})
 
+    t = assistant.thresholds
     assert not assistant.out_of_scope(signals())
-    assert assistant.out_of_scope(signals(types=("email",), types_ok=False))  # asks for what no passage holds
+    # asks for a kind of fact no relevant passage holds
+    assert assistant.out_of_scope(signals(types=("email",), types_ok=False, missing_types=("email",)))
+    # ...but not for one answered in too many ways to refuse on its absence (an organisation that acts)
+    assert not assistant.out_of_scope(signals(types=("who",), types_ok=False, missing_types=("who",)))
     assert assistant.out_of_scope(signals(codes=["B8"]))  # names a regulation the dossier lacks
     assert assistant.out_of_scope(signals(missing_names=["Wet regulering sekswerk"]))
-    assert assistant.out_of_scope(signals(novelty=0.5))  # half its terms are missing from the dossier
-    assert assistant.out_of_scope(signals(unknown_words=1, topic_terms=0))  # only general words are known
-    assert not assistant.out_of_scope(signals(unknown_words=1, topic_terms=1))
-    assert assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.1))  # nothing is close
-    assert not assistant.out_of_scope(signals(top_lexical=0.5, top_dense=0.8))
+    # a word the dossier lacks is no reason by itself
+    assert not assistant.out_of_scope(
+        signals(novelty=0.5, unknown=["voorbeelden"], unknown_words=1, topic_terms=0)
+    )
+    # nearer to what the dossier does not cover than to its best sentence
+    assert assistant.out_of_scope(signals(off_topic=t.max_off_topic + 0.01))
+    assert not assistant.out_of_scope(signals(off_topic=t.max_off_topic - 0.01))
+    # nothing is close: BM25, the best passage and the best sentence all weak
+    weak = dict(top_lexical=t.min_lexical / 2, top_dense=t.min_dense - 0.1, top_sentence=t.min_sentence - 0.1)
+    assert assistant.out_of_scope(signals(**weak))
+    assert not assistant.out_of_scope(signals(**{**weak, "top_sentence": t.min_sentence + 0.01}))
+    assert not assistant.out_of_scope(signals(**{**weak, "top_lexical": t.min_lexical + 1}))
 
 
 def test_unknown_law_is_refused_by_name(assistant):

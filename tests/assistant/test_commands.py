@@ -180,5 +180,5 @@ def test_eval_calibrate_shows_scores_and_thresholds(dossier_index, tmp_path):
     dev = str(REPO / "tests" / "data" / "dev.jsonl")
     proc = dossier(dossier_index, tmp_path, "eval", "--calibrate", dev, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "DOSSIER_OOS_MAX_NOVELTY" in proc.stdout and "buiten het dossier" in proc.stdout
-    assert "0/33 binnen" in proc.stdout
+    assert "DOSSIER_OOS_MAX_OFF_TOPIC" in proc.stdout and "buiten het dossier" in proc.stdout
+    assert "0/41 binnen" in proc.stdout  # situations count too: every turn is checked

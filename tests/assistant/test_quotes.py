@@ -1,0 +1,160 @@
+"""The quote model (assistant/quotes.py), the choice of sentences, and the off-topic examples."""
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant import answertype, quotes
+from assistant.answer import Sentence
+from assistant.quotes import choose
+from index.lexical import tokenize
+
+
+def _s(text, hit=0, position=0, **kw):
+    return Sentence(text, hit, position, set(tokenize(text)), **kw)
+
+
+def test_the_most_likely_sentence_is_quoted_with_the_window_after_it():
+    first = _s("De opvang biedt een bed en begeleiding.", position=0)
+    second = _s("Zij blijven er hooguit zes weken.", position=1)
+    other = _s("Elders wordt ook gesport.", hit=1, position=0)
+    chosen = choose([first, second, other], [2.0, -3.0, -4.0], ratio=0.9, limit=3, window=1)
+    assert chosen == [first, second]
+    assert choose([first, second, other], [2.0, -3.0, -4.0], ratio=0.9, limit=3, window=0) == [first]
+
+
+def test_nearly_as_likely_sentences_from_other_passages_are_added_up_to_the_limit():
+    a, b, c = _s("Zin een over de tafel.", 0), _s("Zin twee over het netwerk.", 1), _s("Zin drie.", 2)
+    assert choose([a, b, c], [1.0, 0.9, 0.8], ratio=0.5, limit=2, window=0) == [a, b]
+    assert choose([a, b, c], [3.0, -3.0, -3.0], ratio=0.5, limit=3, window=0) == [a]
+
+
+def test_a_list_lead_in_brings_its_items():
+    lead = _s("De coördinator heeft drie taken:", position=0, opens_list=True)
+    items = [_s(t, position=i, item=True) for i, t in enumerate(["plannen;", "bellen;", "verslag maken."], 1)]
+    chosen = choose([lead, *items], [2.0, -5.0, -5.0, -5.0], ratio=0.9, limit=4, window=0)
+    assert chosen == [lead, *items]
+
+
+def test_a_heading_is_never_the_quote_unless_only_it_holds_the_fact():
+    heading = _s("Gratis cursus", position=-1, heading=True)
+    text = _s("De cursus duurt een ochtend.", position=0)
+    assert choose([heading, text], [3.0, 1.0], ratio=0.9, limit=2, window=0) == [text]
+    heading.entity = True
+    assert heading in choose([heading, text], [3.0, 1.0], ratio=0.5, limit=2, window=0)
+
+
+def test_type_fit_reads_numbers_written_as_words_and_durations():
+    def fit(kind, text, noun=""):
+        return quotes.type_fit(
+            kind, text, lower_words=set(), query="", noun_stems=set(tokenize(noun)), stem=tokenize
+        )
+
+    assert (
+        fit(answertype.NUMBER, "Er zijn Twaalf Regionale Steunpunten (RSP's) in het land.", "steunpunten")
+        == 1.0
+    )
+    assert fit(answertype.NUMBER, "Het team telt 4 mensen.", "steunpunten") == 0.5  # a number, not of them
+    assert fit(answertype.NUMBER, "Het team is klein.", "steunpunten") == 0.0
+    assert fit(answertype.DURATION, "Bewoners blijven maximaal zes weken.") == 1.0
+    assert fit(answertype.WHERE, "Je kunt terecht bij het Steunpunt Zuid.") == 1.0
+
+
+def test_where_questions_want_a_place_or_contact():
+    assert answertype.WHERE in answertype.answer_types("Waar kan ik terecht met een vraag?")
+    assert answertype.WHERE not in answertype.answer_types("Waarom is dat zo?")
+
+
+def test_features_mark_the_dossiers_own_questions_and_fragments(tiny_index):
+    from assistant.answer import candidates
+    from assistant.core import Assistant
+    from assistant.query import prepare
+    from assistant.retrieve import Hit
+    from index.embed import HashEmbedder
+
+    assistant = Assistant(index=tiny_index, embedder=HashEmbedder())
+    state = assistant._current()
+    chunk = tiny_index.chunks[0]
+    hits = [Hit(chunk=chunk, score=1.0, dense=0.5)]
+    sentences = candidates(hits, state.sentences)
+    sentences.append(_s("Wat doe je dan?", position=0))
+    sentences.append(_s("Zie ook", position=1))
+    query = prepare("Wat is mensenhandel?", state.vocab)
+    X = quotes.features(query, hits, sentences, None, state.vectors, state.idf, state.lower_words)
+    col = {f: i for i, f in enumerate(quotes.FEATURES)}
+    assert X.shape == (len(sentences), len(quotes.FEATURES))
+    assert X[-2, col["rhetorical"]] == 1.0 and X[0, col["rhetorical"]] == 0.0
+    assert X[-1, col["fragment"]] == 1.0
+
+
+def test_shipped_weights_are_on_standardised_features(tmp_path):
+    model = {
+        "coef": {f: 0.0 for f in quotes.FEATURES} | {"cosine": 2.0},
+        "intercept": -1.0,
+        "mean": {f: 0.0 for f in quotes.FEATURES} | {"cosine": 0.8},
+        "scale": {f: 1.0 for f in quotes.FEATURES} | {"cosine": 0.05},
+        "ratio": 0.5,
+        "limit": 3,
+        "window": 1,
+    }
+    path = tmp_path / "quotes.json"
+    path.write_text(json.dumps(model))
+    X = np.zeros((2, len(quotes.FEATURES)))
+    X[:, 0] = [0.8, 0.85]
+    z = quotes.score(X, quotes.load_weights(path))
+    assert z == pytest.approx([-1.0, -1.0 + 2.0 * 0.05 / 0.05])
+    assert quotes.selection(path) == {"ratio": 0.5, "limit": 3, "window": 1}
+
+
+def test_the_shipped_model_prefers_a_close_sentence_that_holds_the_type():
+    coef, _ = quotes.load_weights()
+    col = {f: i for i, f in enumerate(quotes.FEATURES)}
+    assert coef[col["cosine"]] > 0 and coef[col["cos_gap"]] < 0 and coef[col["lexical"]] > 0
+    assert coef[col["type_fit"]] > 0 > coef[col["type_miss"]]
+
+
+def test_logistic_regression_learns_a_separable_signal():
+    from bench.quotefit import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 1] + 0.1 * rng.normal(size=400) > 0.5).astype(float)
+    coef, _ = fit(X, y)
+    assert coef[1] > 3 * max(abs(coef[0]), abs(coef[2]))
+
+
+def test_off_topic_examples_are_close_to_themselves_and_not_to_the_dossier():
+    from assistant.offtopic import OffTopic, examples
+    from index.embed import HashEmbedder
+
+    emb = HashEmbedder()
+    off = OffTopic(emb)
+    assert off.closeness(emb.embed_query(examples()[0])) == pytest.approx(1.0, abs=1e-5)
+    assert off.closeness(emb.embed_query("seksuele uitbuiting arbeidsuitbuiting")) < 0.9
+    assert off.closeness(None) == 0.0
+
+
+def test_off_topic_vectors_are_cached_and_reused(tmp_path):
+    from assistant.offtopic import OffTopic
+
+    calls = []
+
+    class Counting:
+        name = "tel"
+
+        def embed_query(self, text):
+            calls.append(text)
+            v = np.ones(4, np.float32)
+            return v / np.linalg.norm(v)
+
+    OffTopic(Counting(), tmp_path)
+    n = len(calls)
+    OffTopic(Counting(), tmp_path)
+    assert n > 0 and len(calls) == n
+
+
+def test_the_dossiers_own_questions_are_not_quoted_as_answers():
+    asks = _s("Twijfel je over wat je zag?", position=0)
+    answers = _s("Dan kun je het steunpunt bellen.", position=1)
+    assert choose([asks, answers], [2.0, 0.0], ratio=0.9, limit=1, window=0) == [answers]
