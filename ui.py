@@ -27,9 +27,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+# Questions the dossier answers well (tests/ui/test_examples.py asks each and checks the answer).
 EXAMPLES = [
     "Waar meld ik arbeidsuitbuiting?",
-    "Wat zijn signalen van mensenhandel?",
+    "Wat doet een aandachtsfunctionaris mensenhandel?",
     "Wat is het verschil tussen mensensmokkel en mensenhandel?",
     "Ik vermoed uitbuiting bij een inwoner, wat moet ik doen?",
 ]
