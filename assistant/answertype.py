@@ -246,15 +246,14 @@ _LAW_RE = re.compile(
     r"\b(artikel|art\.?) ?\d+[a-z]?\b|\b\d+[a-z]? (sr|sv|wvsr)\b|\bwetboek van\b|\bstb\. ?\d+"
 )
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+_DAYS = "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
 _DATE_RE = re.compile(
     rf"\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](19|20)?\d\d\b|\b\d{{1,2}} ({_MONTHS})\b|"
-    r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d{1,2}\b"
+    rf"\b({_DAYS}) \d{{1,2}}\b"
 )
 _TIME_RE = re.compile(
-    r"\b\d{1,2}[:.]\d\d\b|\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|januari|februari|"
-    r"maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|najaar|zomer|winter|"
-    r"begin|eind|einde|sinds)\b"
+    rf"\b\d{{1,2}}[:.]\d\d\b|\b({_DAYS}|{_MONTHS}|dagelijks|voorjaar|najaar|zomer|winter|begin|eind|einde|sinds)\b"
 )
 _PHONE_RE = re.compile(r"(\+31|\b0)[\s-]*\d{1,3}([\s-]*\d{2,3}){2,4}\b|\b0[89]00[\s-]*\d{3,4}\b|\b112\b")
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
