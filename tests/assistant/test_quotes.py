@@ -71,7 +71,7 @@ def test_features_mark_the_dossiers_own_questions_and_fragments(tiny_index):
     from assistant.core import Assistant
     from assistant.query import prepare
     from assistant.retrieve import Hit
-    from index.embed import HashEmbedder
+    from tests.fakes import HashEmbedder
 
     assistant = Assistant(index=tiny_index, embedder=HashEmbedder())
     state = assistant._current()
@@ -126,7 +126,7 @@ def test_logistic_regression_learns_a_separable_signal():
 
 def test_off_topic_examples_are_close_to_themselves_and_not_to_the_dossier():
     from assistant.offtopic import OffTopic, examples
-    from index.embed import HashEmbedder
+    from tests.fakes import HashEmbedder
 
     emb = HashEmbedder()
     off = OffTopic(emb)
