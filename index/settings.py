@@ -91,20 +91,20 @@ class Settings(BaseSettings):
         "(calibrated: dossier eval --calibrate).",
     )
     oos_min_dense: float = Field(
-        0.817,
+        0.787,
         ge=-1,
         le=1,
         description="Out of scope when the best passage cosine is below this, the best sentence cosine "
         "below DOSSIER_OOS_MIN_SENTENCE and the best BM25 below DOSSIER_OOS_MIN_LEXICAL.",
     )
     oos_min_sentence: float = Field(
-        0.822,
+        0.814,
         ge=-1,
         le=1,
         description="Out of scope when the best sentence cosine is below this and the other two too.",
     )
     oos_max_off_topic: float = Field(
-        0.056,
+        0.052,
         ge=-2,
         le=2,
         description="Out of scope when the question is nearer (cosine) to an example of what the dossier "

@@ -139,6 +139,12 @@ def clock():
 
 @pytest.fixture
 def assistant(settings, tiny_index, clock):
-    from assistant.core import Assistant
+    import dataclasses
 
-    return Assistant(settings, index=tiny_index, embedder=HashEmbedder(), clock=clock)
+    from assistant.core import Assistant
+    from assistant.scope import Thresholds
+
+    # The shipped thresholds are calibrated for multilingual-e5; hash vectors say nothing about being
+    # off topic (tests/assistant/test_quotes.py tests that part with its own examples).
+    thresholds = dataclasses.replace(Thresholds.from_settings(settings), max_off_topic=2.0)
+    return Assistant(settings, index=tiny_index, embedder=HashEmbedder(), clock=clock, thresholds=thresholds)

@@ -148,7 +148,7 @@ def test_a_situational_turn_far_from_the_dossier_is_refused_and_keeps_its_card(s
     from assistant.scope import Thresholds
 
     # thresholds no passage reaches: nothing in the dossier is close to the turn
-    far = Thresholds(max_novelty=1.0, min_lexical=1e9, min_dense=2.0)
+    far = Thresholds(min_lexical=1e9, min_dense=2.0, min_sentence=2.0, max_off_topic=2.0)
     assistant = Assistant(settings, index=tiny_index, embedder=HashEmbedder(), clock=clock, thresholds=far)
     answer = assistant.ask("Ik twijfel of ik mijn zonnepanelen moet schoonmaken, wat moet ik doen?")
     assert answer.situational and answer.out_of_scope and answer.meldpunt is not None
