@@ -72,3 +72,24 @@ def test_withdrawn_rating_and_bad_rating(tmp_path):
 
 def test_no_file_means_no_entries(tmp_path):
     assert FeedbackStore(tmp_path / "none.jsonl").entries() == []
+
+
+def test_a_comment_is_redacted_before_it_is_cut(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.jsonl", max_comment_chars=40)
+    rated = store.rate(answer(), "down")
+    text = "x" * 30 + " bel 06-12345678 of mail piet@example.nl"  # the number straddles the cut at 40
+    entry = store.comment(rated, text)
+    assert entry.comment == "x" * 30 + " bel"  # never "06-12": the number was replaced first
+    assert "0612" not in entry.comment.replace("-", "") and "06-1" not in entry.comment
+    assert len(entry.comment) <= 40
+
+
+def test_the_file_is_rotated_and_bounded(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.jsonl", max_bytes=2000)
+    rated = store.rate(answer(), "up")
+    for n in range(200):
+        store.comment(rated, f"opmerking nummer {n} " + "tekst " * 10)
+    assert (tmp_path / "feedback.jsonl").stat().st_size < 2000
+    assert (tmp_path / "feedback.1.jsonl").stat().st_size < 2000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.1.jsonl", "feedback.jsonl"]
+    assert store.entries()[-1].comment.startswith("opmerking nummer 199")
