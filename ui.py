@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import math
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,15 @@ from pathlib import Path
 from assistant import guard
 from assistant.query import clean_question
 from assistant.types import Answer
-from index.errors import DossierError, IndexMissing, IndexOutdated, SettingsError
+from index.errors import (
+    DossierError,
+    IndexCorrupt,
+    IndexMissing,
+    IndexOutdated,
+    IndexUnavailable,
+    ModelError,
+    SettingsError,
+)
 
 # Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -38,6 +47,12 @@ GENERIC_ERROR = (
     "Er ging iets mis bij het beantwoorden. Probeer het nog eens; blijft het misgaan, "
     "meld het dan bij de beheerder van de vraagbaak."
 )
+# The index (Chroma server, files) failed: officers get this, the operator's log gets URL, cause and fix.
+INDEX_DOWN = (
+    "Het dossier is nu niet bereikbaar door een storing bij de vraagbaak; de beheerder kan dit in het "
+    "logboek zien. Probeer het over een paar minuten opnieuw."
+)
+STORING = (IndexUnavailable, IndexCorrupt, IndexMissing, ModelError, SettingsError)
 HEADER_REFRESH_SECONDS = 60  # the header's open/closed state follows the clock even without questions
 STATIC = Path(__file__).resolve().parent / "page" / "static"
 # Hooks into the page's script (page/static/vraagbaak.js), which does the work in the browser.
@@ -95,10 +110,11 @@ def build_page(assistant, settings):
 
     from assistant import present
     from assistant.feedback import FeedbackStore
-    from assistant.ratelimit import RateLimiter
+    from assistant.ratelimit import PageLimits, RateLimiter
     from page import dossier, stored
 
-    limiter = RateLimiter(settings.rate_limit_per_minute)
+    limiter = PageLimits(settings.rate_limit_per_minute, settings.rate_limit_per_address)
+    comment_limiter = RateLimiter(settings.comments_per_minute)
     browser_secret = stored.browser_secret(settings)
     store = FeedbackStore.from_settings(settings)
 
@@ -112,10 +128,21 @@ def build_page(assistant, settings):
     def notice(message: str, title: str = "Let op"):
         return gr.Error(message, title=title, print_exception=False)
 
+    def meldpunt_line() -> str:
+        try:
+            m = assistant.meldpunt_now()
+            return f" Bij een vermoeden van mensenhandel: {m.name}, {m.phone} ({m.hours}; {m.status})."
+        except Exception:  # the card's facts are local; if even they fail, the message stands alone
+            return ""
+
     def fail(err: BaseException, question: str | None = None):
         if isinstance(err, gr.Error):
             return err
-        if isinstance(err, DossierError):
+        if isinstance(err, STORING):  # the index or the set-up: details (URL, fix) for the operator only
+            guard.log.error("%s: %s", type(err).__name__, err)
+            message = present.escape_html(INDEX_DOWN + meldpunt_line())
+            return gr.Error(message, title="Storing", print_exception=False)
+        if isinstance(err, DossierError):  # a question that cannot be answered as typed
             return gr.Error(present.escape_html(str(err)), title="Let op", print_exception=False)
         guard.log_unexpected(err, question, settings)
         return gr.Error(GENERIC_ERROR, title="Fout", print_exception=False)
@@ -124,9 +151,8 @@ def build_page(assistant, settings):
         """Answer one question (with the conversation so far); returns the answer as a dict."""
         try:
             text = clean_question(question or "", settings.max_question_chars)
-            wait = limiter.hit(guard.client_key(request))
+            wait, limit = limiter.hit(*guard.rate_keys(request))
             if wait:
-                limit = settings.rate_limit_per_minute
                 raise notice(
                     f"U stelt veel vragen kort na elkaar (maximaal {limit} per minuut). "
                     f"Probeer het over {math.ceil(wait)} seconden opnieuw.",
@@ -188,15 +214,23 @@ def build_page(assistant, settings):
         thanks = "Dank u voor uw beoordeling. Wilt u er iets bij zeggen? (optioneel)"
         return conv, thanks, gr.update(visible=True)
 
-    def on_comment(text: str, conv: Conversation):
+    def on_comment(text: str, conv: Conversation, request: gr.Request):
         if not (text or "").strip():
             raise gr.Error(
                 "Typ eerst een opmerking, of sluit dit veld.", title="Let op", print_exception=False
             )
         if conv.rated is None:
             raise notice("Beoordeel eerst een antwoord met duim omhoog of omlaag.")
+        account, address = guard.rate_keys(request)
+        wait = comment_limiter.hit(account or address)
+        if wait:
+            raise notice(
+                f"U stuurt veel opmerkingen kort na elkaar (maximaal {settings.comments_per_minute} per "
+                f"minuut). Probeer het over {math.ceil(wait)} seconden opnieuw.",
+                title="Even wachten",
+            )
         try:
-            store.comment(conv.rated, text[: settings.max_question_chars])
+            store.comment(conv.rated, text)  # redacted, then cut to DOSSIER_FEEDBACK_COMMENT_MAX_CHARS
         except Exception as err:
             raise fail(err) from None
         return (
@@ -223,6 +257,12 @@ def build_page(assistant, settings):
         citation = next((c for c in answer.citations if str(c.n) == n), None) if answer else None
         if citation is None:
             raise notice("Deze bron is niet meer te vinden. Stel de vraag opnieuw.")
+        if citation.section not in current_sections():
+            raise notice(
+                "Deze bron staat niet meer in het dossier: het dossier is bijgewerkt sinds dit antwoord. "
+                "Stel de vraag opnieuw voor een antwoord uit het huidige dossier.",
+                title="Bijgewerkt",
+            )
         return (
             gr.Tabs(selected="dossier"),
             gr.update(choices=toc_choices(), value=citation.section),
@@ -230,6 +270,34 @@ def build_page(assistant, settings):
             "",
             "",
         )
+
+    def current_sections() -> list[str]:
+        """The sections of the index as it is now: after an ingest, new ones in and removed ones out."""
+        try:
+            sections[:] = list(assistant.sections())
+        except Exception as err:
+            raise fail(err) from None
+        return sections
+
+    def refresh_toc(path: str | None, query: str):
+        """The Dossier tab opened: its table of contents from the current index (search kept)."""
+        if dossier.clean_query(query):
+            return search(query)
+        paths = current_sections()
+        if path in paths:  # what is shown stays (e.g. the passage "Open in dossier" just marked)
+            return gr.update(choices=toc_choices(), value=path), gr.update(), gr.update()
+        chosen = paths[0] if paths else None
+        return gr.update(choices=toc_choices(), value=chosen), show_section(chosen), gr.update()
+
+    def choose_section(path: str | None, query: str):
+        if path and path not in current_sections():
+            gr.Warning(
+                "Dit hoofdstuk staat niet meer in het dossier: het dossier is bijgewerkt. "
+                "De inhoudsopgave is vernieuwd; kies opnieuw.",
+                title="Bijgewerkt",
+            )
+            return refresh_toc(None, "")
+        return gr.update(), show_section(path, query), gr.update()
 
     def toc_choices(hits=None):
         if hits is None:
@@ -239,6 +307,7 @@ def build_page(assistant, settings):
     def search(query: str):
         """The Dossier tab's search: the table of contents narrowed to sections with hits, the first shown."""
         words = dossier.clean_query(query)
+        current_sections()
         if not words:
             first = sections[0] if sections else None
             note = "Typ minstens twee letters om te zoeken." if (query or "").strip() else ""
@@ -317,7 +386,7 @@ def build_page(assistant, settings):
                 gr.Markdown("**Voorbeeldvragen** — klik om te stellen:", elem_id="voorbeelden-kop")
                 with gr.Row(elem_id="voorbeelden"):
                     example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
-            with gr.Tab("Dossier", id="dossier", elem_id="tab-dossier"):
+            with gr.Tab("Dossier", id="dossier", elem_id="tab-dossier") as dossier_tab:
                 gr.Markdown(
                     "Lees het introductiedossier per hoofdstuk, of zoek een woord. Het zoeken gebeurt op "
                     "deze machine; er gaat niets naar buiten."
@@ -401,8 +470,14 @@ def build_page(assistant, settings):
         send_comment.click(
             on_comment, [comment, conv], [comment, feedback_note, feedback_box], api_visibility="private"
         )
-        toc.input(show_section, [toc, search_box], [section_view], api_visibility="private").then(
-            None, None, None, js=SHOW_PASSAGE, api_visibility="private"
+        # No "Value ... is not in the list of choices" (English, from Gradio): after an ingest a choice may
+        # be stale, and choose_section says so in Dutch and refreshes the list.
+        toc.preprocess = lambda payload: payload
+        toc.input(
+            choose_section, [toc, search_box], [toc, section_view, search_note], api_visibility="private"
+        ).then(None, None, None, js=SHOW_PASSAGE, api_visibility="private")
+        dossier_tab.select(
+            refresh_toc, [toc, search_box], [toc, section_view, search_note], api_visibility="private"
         )
         for trigger in (search_box.submit, search_btn.click):
             trigger(search, [search_box], [toc, section_view, search_note], api_visibility="private").then(
@@ -442,8 +517,14 @@ def launch(page, settings, host: str, port: int, auth):
     from starlette.middleware import Middleware
 
     from assistant import present
+    from assistant.throttle import LoginGuard, LoginThrottle
     from page import htmlpage
 
+    # uvicorn (started by Gradio) reads this: whose X-Forwarded-For it believes. Nobody's, unless told.
+    os.environ["FORWARDED_ALLOW_IPS"] = guard.trusted_proxies(settings)
+    throttle = LoginThrottle(
+        settings.login_free_attempts, settings.login_lock_seconds, settings.login_lock_max_seconds
+    )
     page.queue(default_concurrency_limit=settings.concurrency_limit, max_size=64)
     try:
         return page.launch(
@@ -465,13 +546,27 @@ def launch(page, settings, host: str, port: int, auth):
             theme=make_theme(),
             css=present.PAGE_CSS + (STATIC / "vraagbaak.css").read_text(encoding="utf-8"),
             js=(STATIC / "vraagbaak.js").read_text(encoding="utf-8"),
-            app_kwargs={"middleware": [Middleware(guard.GuardMiddleware), Middleware(htmlpage.DutchPage)]},
+            app_kwargs={
+                "middleware": [
+                    Middleware(guard.GuardMiddleware),
+                    Middleware(htmlpage.DutchPage),
+                    Middleware(LoginGuard, throttle=throttle, client_host=guard.client_host),
+                ]
+            },
         )
     except OSError as err:
         raise SettingsError(
             f"Poort {port} op {host} is bezet (draait de vraagbaak al?). "
             "Kies een andere poort met --port of DOSSIER_PORT."
         ) from err
+
+
+def use_temp_dir(settings) -> None:
+    """Gradio's temp folder inside the data folder, emptied at start: nothing piles up in /tmp."""
+    folder = Path(settings.data_dir) / "tmp-gradio"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder.resolve())
 
 
 def load_assistant(settings):
@@ -506,13 +601,17 @@ def serve(args, settings) -> int:
     print("Vraagbaak starten: model en index laden…", flush=True)
     assistant = load_assistant(settings)
     assistant.ask(EXAMPLES[0], [])  # warm-up: the first officer's question is as fast as the rest
+    use_temp_dir(settings)  # before the page's components read it; after anything that can refuse to start
     page = build_page(assistant, settings)
     launch(page, settings, host, port, auth)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Klaar in {time.monotonic() - started:.1f} s: http://{shown}:{port}", flush=True)
     if not guard.is_loopback(host):
         print(f"Luistert op {host}:{port}, met wachtwoord.", flush=True)
-    page.block_thread()
+    try:
+        page.block_thread()
+    finally:
+        shutil.rmtree(os.environ["GRADIO_TEMP_DIR"], ignore_errors=True)  # emptied again at the next start
     return 0
 
 

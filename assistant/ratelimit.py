@@ -20,6 +20,17 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def wait(self, key: str) -> float:
+        """Seconds until `key` may make a request, without counting one (0.0: now)."""
+        now = self._clock()
+        with self._lock:
+            q = self._hits.get(key)
+            if q is None:
+                return 0.0
+            while q and q[0] <= now - self.window:
+                q.popleft()
+            return max(q[0] + self.window - now, 0.001) if len(q) >= self.limit else 0.0
+
     def hit(self, key: str) -> float:
         """Count one request of `key`; 0.0 when allowed, else the seconds until the next one is."""
         now = self._clock()
@@ -41,3 +52,30 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._hits)
+
+
+class PageLimits:
+    """The page's limits: questions per account and, separately, per client address.
+
+    An account is one officer or municipality; an address may be an office behind one NAT router with
+    several accounts, so it has a limit of its own (higher by default). A request must be inside both;
+    a refused one counts for neither. Without a login, the address counts as the account too.
+    """
+
+    def __init__(self, per_account: int, per_address: int, clock: Callable[[], float] = time.monotonic):
+        self.account = RateLimiter(per_account, clock=clock)
+        self.address = RateLimiter(per_address, clock=clock)
+        self._lock = threading.Lock()
+
+    def hit(self, account_key: str | None, address_key: str) -> tuple[float, int]:
+        """(0.0, 0) when allowed (and counted), else (seconds to wait, the limit that was reached)."""
+        # Without a login (loopback) the address is the one client: the per-account limit holds for it.
+        pairs = [(self.account, account_key or address_key), (self.address, address_key)]
+        with self._lock:
+            for limiter, key in pairs:
+                wait = limiter.wait(key)
+                if wait:
+                    return wait, limiter.limit
+            for limiter, key in pairs:
+                limiter.hit(key)
+        return 0.0, 0

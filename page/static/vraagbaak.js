@@ -3,6 +3,14 @@
   // the download of the conversation, the Dossier tab on a phone. Everything stays in this page: no
   // request leaves it except Gradio's own to the page process.
   document.documentElement.lang = 'nl';
+  // Gradio 6's pop-ups ignore the title of gr.Error/gr.Warning and say "Error"/"Warning"/"Info".
+  const dutchTitles = {
+    Error: 'Let op', Warning: 'Let op', Info: 'Melding', 'Connection Lost': 'Verbinding verbroken',
+  };
+  new MutationObserver(() => document.querySelectorAll('.toast-title').forEach((t) => {
+    const dutch = dutchTitles[t.textContent.trim()];
+    if (dutch) t.textContent = dutch;
+  })).observe(document.body, { childList: true, subtree: true });
   const phone = () => window.matchMedia('(max-width: 640px)').matches;
   const headerHeight = () => {
     const kop = document.querySelector('#kop');

@@ -6,7 +6,7 @@ import types
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -30,9 +30,18 @@ def test_other_address_without_auth_is_refused(host):
 
 
 def test_user_and_password_allow_any_address():
-    settings = Settings(auth_user="afm", auth_password="geheim")
-    assert guard.resolve_auth(settings, "0.0.0.0") == [("afm", "geheim")]
-    assert guard.resolve_auth(settings, "127.0.0.1") == [("afm", "geheim")]  # configured: used everywhere
+    settings = Settings(auth_user="afm", auth_password="een lang wachtwoord")
+    for host in ("0.0.0.0", "127.0.0.1"):  # configured: used everywhere
+        verify = guard.resolve_auth(settings, host)
+        assert verify("afm", "een lang wachtwoord") and not verify("afm", "geheim")
+
+
+@pytest.mark.parametrize("password", ["1", " ", "geheim"])
+def test_weak_password_is_refused_off_loopback_only(password):
+    settings = Settings(auth_user="afm", auth_password=password)
+    with pytest.raises(SettingsError, match="te zwak"):
+        guard.resolve_auth(settings, "0.0.0.0")
+    assert guard.resolve_auth(settings, "127.0.0.1")("afm", password)
 
 
 def test_half_configured_auth_is_refused():
@@ -40,14 +49,15 @@ def test_half_configured_auth_is_refused():
         guard.resolve_auth(Settings(auth_user="afm"), "0.0.0.0")
 
 
-def test_auth_file(tmp_path):
+def test_auth_file_with_older_plain_lines(tmp_path):
     f = tmp_path / "users.txt"
-    f.write_text("# officers\nanna:een:twee\n\n bob : b\n", encoding="utf-8")
-    assert guard.resolve_auth(Settings(auth_file=f), "0.0.0.0") == [("anna", "een:twee"), ("bob", " b")]
+    f.write_text("# officers\nanna:een:twee-drie-vier\n\n bob : b lange zin hier\n", encoding="utf-8")
+    verify = guard.resolve_auth(Settings(auth_file=f), "0.0.0.0")
+    assert verify("anna", "een:twee-drie-vier") and verify("bob", " b lange zin hier")
 
 
 @pytest.mark.parametrize(
-    ("content", "message"), [("zonder-dubbelepunt\n", "regel 1"), ("# leeg\n", "geen regels")]
+    ("content", "message"), [("zonder-dubbelepunt\n", "regel 1"), ("# leeg\n", "geen accounts")]
 )
 def test_bad_auth_file(tmp_path, content, message):
     f = tmp_path / "users.txt"
@@ -57,15 +67,23 @@ def test_bad_auth_file(tmp_path, content, message):
 
 
 def test_missing_auth_file(tmp_path):
-    with pytest.raises(SettingsError, match="niet lezen"):
+    with pytest.raises(SettingsError, match="bestaat niet"):
         guard.resolve_auth(Settings(auth_file=tmp_path / "nope"), "0.0.0.0")
 
 
-def test_client_key_prefers_the_user():
+def test_rate_keys_are_the_account_and_the_address():
     req = types.SimpleNamespace(username="anna", client=types.SimpleNamespace(host="10.0.0.5"))
-    assert guard.client_key(req) == "user:anna"
+    assert guard.rate_keys(req) == ("user:anna", "ip:10.0.0.5")
     req = types.SimpleNamespace(username=None, client=types.SimpleNamespace(host="10.0.0.5"))
-    assert guard.client_key(req) == "ip:10.0.0.5"
+    assert guard.rate_keys(req) == (None, "ip:10.0.0.5")
+
+
+def test_proxies_are_trusted_only_when_named(monkeypatch):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    assert guard.trusted_proxies(Settings()) == ""  # uvicorn's default would trust 127.0.0.1
+    assert guard.trusted_proxies(Settings(trusted_proxies="10.0.0.2")) == "10.0.0.2"
+    with pytest.raises(SettingsError, match="DOSSIER_TRUSTED_PROXIES"):
+        guard.trusted_proxies(Settings(trusted_proxies="*"))
 
 
 def _raise(question):
@@ -111,6 +129,28 @@ def test_guard_caps_bodies_and_sets_headers():
     big = client.post("/", content=b"x" * 101)
     assert big.status_code == 413
     assert "content-security-policy" in big.headers
+
+
+def test_guard_refuses_the_upload_route_and_nonces_inline_scripts():
+    async def page(request):
+        return HTMLResponse(
+            "<html><script>var a=1</script><script src='x.js'></script><p>&lt;script</p></html>"
+        )
+
+    app = Starlette(
+        routes=[Route("/", page), Route("/gradio_api/upload", page, methods=["POST"])],
+        middleware=[Middleware(guard.GuardMiddleware)],
+    )
+    client = TestClient(app)
+    for path in ("/gradio_api/upload", "/gradio_api/upload/", "/upload"):
+        refused = client.post(path, files={"files": ("a.txt", b"x")})
+        assert refused.status_code == 404 and "geen bestanden" in refused.text
+    shown = client.get("/")
+    csp = shown.headers["content-security-policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert shown.text.count(f'<script nonce="{nonce}"') == 2 and "&lt;script</p>" in shown.text
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert client.get("/").headers["content-security-policy"] != csp  # a fresh nonce each time
 
 
 def test_guard_caps_bodies_without_length():

@@ -82,3 +82,23 @@ def test_thread_safe_count():
 def test_limit_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         RateLimiter(0)
+
+
+def test_page_limits_count_per_account_and_per_address():
+    from assistant.ratelimit import PageLimits
+
+    clock = [0.0]
+    limits = PageLimits(per_account=2, per_address=3, clock=lambda: clock[0])
+    assert limits.hit("user:rotterdam", "ip:10.0.0.1") == (0.0, 0)
+    assert limits.hit("user:rotterdam", "ip:10.0.0.2") == (0.0, 0)
+    wait, limit = limits.hit("user:rotterdam", "ip:10.0.0.3")  # the account is full, from any address
+    assert wait > 0 and limit == 2
+    assert limits.hit("user:schiedam", "ip:10.0.0.1") == (0.0, 0)
+    assert limits.hit("user:delft", "ip:10.0.0.1") == (0.0, 0)
+    wait, limit = limits.hit("user:vlaardingen", "ip:10.0.0.1")  # the address is full, for any account
+    assert wait > 0 and limit == 3
+    assert limits.hit(None, "ip:10.0.0.9") == (0.0, 0)  # no login (loopback): the address is the client
+    assert limits.hit(None, "ip:10.0.0.9") == (0.0, 0)
+    assert limits.hit(None, "ip:10.0.0.9")[1] == 2
+    clock[0] += 61
+    assert limits.hit("user:rotterdam", "ip:10.0.0.1") == (0.0, 0)

@@ -2,7 +2,8 @@
 
 Two kinds of hang, both real: a listener that accepts connections and never answers, and a real
 `chroma run` frozen with SIGSTOP. `dossier ask/status/ingest` exit with the message; a long-running
-Assistant gets it within the timeout and works again once the server thaws, without a restart.
+Assistant and the page (Gradio on 127.0.0.1) answer the officer with a short message and the meldpunt,
+free their slot, and work again once the server thaws, without a restart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,47 @@ def test_a_frozen_chroma_server_gives_a_message_within_the_timeout_and_recovers(
         freeze(running, False)
     time.sleep(server.HUNG_SECONDS + 0.1)
     assert assistant.ask(QUESTION).citations  # thawed: answers again, same process, no restart
+
+
+def test_the_page_answers_a_frozen_server_with_a_short_message_and_frees_its_slots(frozen_setup):
+    from gradio_client import Client
+
+    import ui
+    from assistant import guard
+    from assistant.core import Assistant
+
+    running, settings = frozen_setup
+    settings = settings.model_copy(update={"concurrency_limit": 2, "rate_limit_per_minute": 100})
+    assistant = Assistant(settings, embedder=HashEmbedder())
+    page = ui.build_page(assistant, settings)
+    port = free_port()
+    ui.launch(page, settings, "127.0.0.1", port, guard.resolve_auth(settings, "127.0.0.1"))
+    url = f"http://127.0.0.1:{port}/"
+
+    def ask(_=None) -> tuple[str | None, float]:
+        client = Client(url, verbose=False)
+        started = time.monotonic()
+        try:
+            client.predict(QUESTION, api_name="/ask")
+            return None, time.monotonic() - started
+        except Exception as err:  # noqa: BLE001 - AppError carries the officer's message
+            return str(err), time.monotonic() - started
+        finally:
+            client.close()
+
+    try:
+        assert ask()[0] is None
+        freeze(running, True)
+        time.sleep(2.1)
+        with ThreadPoolExecutor(4) as pool:  # more questions than slots
+            results = list(pool.map(ask, range(4)))
+        for message, took in results:
+            assert message and "niet bereikbaar" in message and "010 - 236 52 56" in message, message
+            assert running.url not in message and "chroma run" not in message and "DOSSIER_" not in message
+            assert took < 2 + 8, took  # the first waits one timeout; the others are told at once
+        freeze(running, False)
+        time.sleep(server.HUNG_SECONDS + 2.1)
+        assert ask()[0] is None  # the slots were freed and the thawed server answers
+    finally:
+        freeze(running, False)
+        page.close()
