@@ -10,7 +10,6 @@ hold such an entity. The passage with the best sentence becomes citation 1.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -285,65 +284,3 @@ def compose(
     if lines:
         body = PHRASES[lang]["lead"] + "\n" + "\n".join(lines)
     return citations, body
-
-
-# ---------------------------------------------------------------- situational quotes
-# A described situation shares few, often generic, words with the dossier, so the usual scoring quotes
-# loosely related sentences (a shelter's minimum age for a pupil taken to parties). For a situation the
-# useful sentences say what to do: report, ask advice, recognise signals, involve the aandachtsfunctionaris.
-# Topic passages (shelter, labour, minors) count only when the situation calls for them.
-_ACTION = frozenset(
-    tokenize(
-        "melden melding meldpunt meldroute meldcode advies adviseren adviespunt signaal signalen signaleren "
-        "vermoeden twijfel onderbuikgevoel hulp hulpverlening vervolgstappen aandachtsfunctionaris "
-        "contact bellen doorverwijzen inschakelen bespreken aangifte"
-    )
-)
-# topic -> (stems in the question that call for it, stems that mark a sentence as being about it)
-_TOPICS = {
-    "shelter": (
-        "slapen slaapt sliep onderdak dakloos nacht nachts veilig veilige thuis huis opvang plek straat "
-        "wonen woont kantine matras",
-        "opvang crisisopvang onderdak veilige plek zorgcoördinatie zorgcoördinator",
-    ),
-    "labour": (
-        "werk werkt werken werkgever baas loon salaris arbeid arbeidsmigrant uitzendbureau uren betaald "
-        "onderbetaald salon restaurant bedrijf fabriek kas bouw schoonmaak paspoort",
-        "nla arbeidsinspectie fairwork arbeidsuitbuiting arbeidsmigranten arbeidsmigrant",
-    ),
-    "minors": (
-        "leerling school scholier minderjarig minderjarige kind kinderen meisje jongen jongere jongeren "
-        "dochter zoon puber tiener feestjes loverboy",
-        "minderjarigen minderjarige jongeren jeugd kinderen school scholen loverboys",
-    ),
-}
-_TOPIC_STEMS = {k: (frozenset(tokenize(q)), frozenset(tokenize(s))) for k, (q, s) in _TOPICS.items()}
-_MINOR_AGE = re.compile(r"\b(1[0-7]|[5-9]) ?(jaar|jarig|jarige)\b|\bvan (1[0-7]|[5-9])\b")
-
-
-def situational_rescore(question: str, sentences: list[Sentence]) -> list[Sentence]:
-    """Sentences worth quoting for a described situation, re-scored by what-to-do and fitting topics.
-
-    Kept: a sentence with an action term (melden, advies, signaal, aandachtsfunctionaris...) or about
-    a topic the situation calls for; dropped: one about a topic it does not call for (crisisopvang for
-    a pupil who has a home) unless it also says what to do, and one whose only overlap is generic.
-    """
-    q = set(tokenize(question))
-    active = {k for k, (cues, _) in _TOPIC_STEMS.items() if q & cues}
-    if _MINOR_AGE.search(question.lower()):
-        active.add("minors")
-    wanted = frozenset().union(*(_TOPIC_STEMS[k][1] for k in active)) if active else frozenset()
-    unwanted = frozenset().union(*(_TOPIC_STEMS[k][1] for k in _TOPIC_STEMS if k not in active)) - wanted
-    out = []
-    for s in sentences:
-        if s.heading:
-            continue
-        action = s.stems & _ACTION
-        topic = s.stems & wanted
-        if not action and not topic:
-            continue
-        if s.stems & unwanted and len(action) < 2:
-            continue
-        s.score += 0.5 * min(len(action), 3) + (0.6 if topic else 0.0)
-        out.append(s)
-    return out
