@@ -1,6 +1,6 @@
 """The chat page for officers: a Gradio front on `assistant`, and the `dossier serve` command.
 
-Thin on purpose: it builds the page, calls the assistant and formats with `assistant.present`; no
+Thin on purpose: it builds the page, calls the assistant and formats with `page.present`; no
 retrieval here. Everything reaches the page escaped. Errors of the project (`DossierError`) become a
 short Dutch `gr.Error`; anything else a generic Dutch message, logged without the question text.
 Gradio is imported only when the page is built, so `dossier ingest` and `dossier ask` start fast.
@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant import guard
 from assistant.query import clean_question
 from assistant.types import Answer
 from index.errors import (
@@ -29,6 +28,7 @@ from index.errors import (
     ModelError,
     SettingsError,
 )
+from page import guard
 
 # Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -108,10 +108,9 @@ def build_page(assistant, settings):
     """The Gradio Blocks of the page, wired to `assistant` (anything with ask/sections/section_text/...)."""
     import gradio as gr
 
-    from assistant import present
-    from assistant.feedback import FeedbackStore
-    from assistant.ratelimit import PageLimits, RateLimiter
-    from page import dossier, stored
+    from page import dossier, present, stored
+    from page.feedback import FeedbackStore
+    from page.ratelimit import PageLimits, RateLimiter
 
     limiter = PageLimits(settings.rate_limit_per_minute, settings.rate_limit_per_address)
     comment_limiter = RateLimiter(settings.comments_per_minute)
@@ -516,9 +515,8 @@ def launch(page, settings, host: str, port: int, auth):
     """Start the server in the background: queue with a concurrency limit, no share link, no extras."""
     from starlette.middleware import Middleware
 
-    from assistant import present
     from assistant.throttle import LoginGuard, LoginThrottle
-    from page import htmlpage
+    from page import htmlpage, present
 
     # uvicorn (started by Gradio) reads this: whose X-Forwarded-For it believes. Nobody's, unless told.
     os.environ["FORWARDED_ALLOW_IPS"] = guard.trusted_proxies(settings)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from assistant import present
 from assistant.types import Answer, Citation
+from page import present
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 

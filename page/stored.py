@@ -14,8 +14,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from assistant import present
 from assistant.types import Answer, Citation, Meldpunt, Referral
+from page import present
 
 VERSION = 1
 MAX_TURNS = 40  # a few hours of questions; localStorage holds ~5 MB, a turn with sources ~5 kB

@@ -168,8 +168,8 @@ def test_the_page_answers_a_frozen_server_with_a_short_message_and_frees_its_slo
     from gradio_client import Client
 
     import ui
-    from assistant import guard
     from assistant.core import Assistant
+    from page import guard
 
     running, settings = frozen_setup
     settings = settings.model_copy(update={"concurrency_limit": 2, "rate_limit_per_minute": 100})

@@ -20,13 +20,13 @@ import make_hostile
 import pytest
 from conftest import DOSSIER_BIN, TALLY, clean_env, hash_settings_for, live_markup
 
-from assistant import present
 from assistant.types import Citation
 from index.errors import DocumentError
 from index.lexical import tokenize
 from index.store import Index
 from ingest.build import ingest_corpus
 from ingest.load import load_document
+from page import present
 from tests.fakes import HashEmbedder
 
 GOOD_QUERIES = ["zorgcoördinator regelt opvang", "aandachtsfunctionaris registreert signaal"]

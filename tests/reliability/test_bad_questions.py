@@ -1,7 +1,7 @@
 """Bad questions: `Assistant.ask` and the page's formatting never crash, never echo live markup.
 
 Every outcome is either an Answer or a QuestionError with a Dutch message. The answer as the page
-shows it (assistant/present.py) renders no image, script, event handler or link built from input text.
+shows it (page/present.py) renders no image, script, event handler or link built from input text.
 Fast cases run on an index of the real dossier embedded with HashEmbedder; a handful again on the
 real model's index (integration).
 """
@@ -15,9 +15,9 @@ from conftest import TALLY, live_markup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import present
 from assistant.errors import QuestionError
 from assistant.types import Answer, Citation, Meldpunt
+from page import present
 
 PHONE = "010 - 236 52 56"
 DUTCH_HINTS = ("vraag", "Typ", "tekens", "korter")

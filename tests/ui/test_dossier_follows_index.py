@@ -13,10 +13,10 @@ import pytest
 from ui_helpers import free_port
 
 import ui
-from assistant import guard
 from assistant.core import REOPEN_CHECK_SECONDS, Assistant
 from index.settings import Settings
 from ingest.build import ingest_corpus
+from page import guard
 from tests.fakes import HashEmbedder
 
 pytestmark = pytest.mark.browser

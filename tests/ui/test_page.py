@@ -11,8 +11,8 @@ from ui_fakes import FakeAssistant
 from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, toast_text
 
 import ui
-from assistant import guard
 from index.settings import Settings
+from page import guard
 from tests.wcag import contrast_ratio
 
 pytestmark = pytest.mark.browser

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.present import redact
 from assistant.types import Answer
+from page.present import redact
 
 MAX_COMMENT_CHARS = 2000
 MAX_BYTES = 5 * 1024 * 1024

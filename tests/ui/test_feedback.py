@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from assistant.feedback import FeedbackStore
 from assistant.types import Answer, Citation
 from index.settings import Settings
+from page.feedback import FeedbackStore
 
 QUESTION = "Cliënt met BSN 123.456.782 en 06-12345678 (piet@example.nl) werkt 70 uur, wat nu?"
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from assistant import present
 from assistant.types import Answer, Citation, Meldpunt
+from page import present
 from tests.wcag import contrast_ratio
 
 HOSTILE = [

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from assistant.ratelimit import RateLimiter
+from page.ratelimit import RateLimiter
 
 
 class Clock:
@@ -85,7 +85,7 @@ def test_limit_must_be_positive():
 
 
 def test_page_limits_count_per_account_and_per_address():
-    from assistant.ratelimit import PageLimits
+    from page.ratelimit import PageLimits
 
     clock = [0.0]
     limits = PageLimits(per_account=2, per_address=3, clock=lambda: clock[0])
