@@ -1,4 +1,4 @@
-"""Imports flow one way: page -> assistant -> index <- ingest. Parsing the imports keeps it true.
+"""Imports flow one way: page -> assistant -> index <- ingest; no file over 450 lines, no function over 80.
 
     ui.py, cli.py    the entry points: may import every layer
     page/            the page's helpers: assistant/ and index/, never ingest/
@@ -117,3 +117,43 @@ def test_checker_sees_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+# ---------------------------------------------------------------- sizes
+
+MAX_FILE_LINES = 450
+MAX_FUNCTION_LINES = 80
+
+
+def oversized(paths: list[Path]) -> list[str]:
+    """Files over MAX_FILE_LINES lines and functions over MAX_FUNCTION_LINES lines (docstring included)."""
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        if (lines := len(text.splitlines())) > MAX_FILE_LINES:
+            found.append(f"{name}: {lines} lines")
+        nodes = ast.walk(ast.parse(text))
+        functions = [n for n in nodes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        for node in functions:
+            if (length := node.end_lineno - node.lineno + 1) > MAX_FUNCTION_LINES:
+                found.append(f"{name}:{node.lineno} {node.name}() {length} lines")
+    return found
+
+
+# Known debt, named so it cannot grow: ui.py's build_page (its split into page/layout.py, handlers.py and
+# conversation.py is on branch layers-p3-split, not yet rebased onto the security wiring). Remove then.
+KNOWN_OVERSIZE = {"ui.py"}
+
+
+def test_no_file_over_450_lines_and_no_function_over_80():
+    code = [ROOT / f"{name}.py" for name in ENTRY_POINTS if f"{name}.py" not in KNOWN_OVERSIZE]
+    for folder in (*PACKAGES, "bench", "tests"):
+        code += sorted((ROOT / folder).rglob("*.py"))
+    assert not oversized(code), "\n".join(oversized(code))
+
+
+def test_size_checker_sees_a_long_function(tmp_path):
+    long = tmp_path / "long.py"
+    long.write_text("def f():\n" + "    x = 1\n" * 80)
+    assert oversized([long]) == [f"{long}:1 f() 81 lines"]

@@ -8,16 +8,12 @@ The hash embedder covers the store's behaviour; one test goes the whole way with
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +29,7 @@ from index.settings import Settings
 from index.store import Index
 from ingest import publish
 from ingest.build import ingest_corpus
+from tests.chroma_run import ChromaServer, free_port
 from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,69 +42,6 @@ NEW_DOC = """# Proefproject Zeevonk
 Het proefproject Zeevonk laat havenbedrijven in Rotterdam signalen van arbeidsuitbuiting bij
 uitzendkrachten doorgeven aan één vast contactpunt bij de gemeente.
 """
-
-# ---------------------------------------------------------------- a real Chroma server
-
-
-@dataclass
-class ChromaServer:
-    url: str
-    port: int
-    path: Path
-    log: Path
-    proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        """Start `chroma run` and wait (bounded) for its heartbeat."""
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [
-                    str(BIN / "chroma"),
-                    "run",
-                    "--path",
-                    str(self.path),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        wait_for_heartbeat(self.url, self.proc, self.log)
-
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL), waiting a bounded time."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_heartbeat(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"chroma run stopte meteen (code {proc.returncode}):\n{log.read_text(errors='replace')}"
-            )
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
-            if r.status == 200:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"chroma run antwoordde niet binnen {timeout:.0f} s:\n{log.read_text(errors='replace')}")
-
 
 @pytest.fixture
 def chroma_server(tmp_path, monkeypatch):
@@ -184,9 +118,10 @@ def test_server_index_reads_and_scores_like_the_local_one(chroma_server, corpus,
         for cid in ids:  # the sentences and their vectors, from the second collection
             assert got[cid][0] == want[cid][0] and len(got[cid][0]) == len(got[cid][1]) > 0
             np.testing.assert_allclose(got[cid][1], want[cid][1], atol=1e-6)
-        assert on_server.sentence_vectors(on_disk.chunks[-1].id)[0] == on_disk.sentence_vectors(
-            on_disk.chunks[-1].id
-        )[0]
+        assert (
+            on_server.sentence_vectors(on_disk.chunks[-1].id)[0]
+            == on_disk.sentence_vectors(on_disk.chunks[-1].id)[0]
+        )
         assert report.sentences == on_server.manifest["sentences"]["count"] > report.chunks
         m = on_server.manifest
         assert m["collection"] == collection_name(on_server.generation) and m["sources"] == [DOSSIER.name]
@@ -494,63 +429,6 @@ def test_two_page_processes_share_the_server_index_and_see_a_new_ingest(chroma_s
     assert "zeevonk.md" in assistant.index.manifest["sources"]
     assert answer.citations and answer.citations[0].source == "zeevonk.md"
     assert "Zeevonk" in answer.answer
-
-
-# ---------------------------------------------------------------- the address
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("http://127.0.0.1:8000", {"host": "127.0.0.1", "port": 8000, "ssl": False}),
-        ("http://chroma.intern", {"host": "chroma.intern", "port": 8000, "ssl": False}),
-        ("https://chroma.intern/", {"host": "chroma.intern", "port": 443, "ssl": True}),
-    ],
-)
-def test_server_address_is_parsed(url, expected):
-    assert chroma.client_args(url) == expected
-
-
-def test_user_and_password_in_the_address_become_basic_auth_and_stay_out_of_messages():
-    args = chroma.client_args("https://dossier:geheim%40%21@chroma.intern:9443")
-    assert args["headers"] == {"Authorization": "Basic ZG9zc2llcjpnZWhlaW1AIQ=="}  # dossier:geheim@!
-    assert (args["host"], args["port"]) == ("chroma.intern", 9443)
-    assert "geheim" not in chroma.display_url("https://dossier:geheim@chroma.intern:9443")
-
-
-@pytest.mark.parametrize(
-    "url", ["127.0.0.1:8000", "ftp://host:21", "http://:8000", "http://h:99999", "http://h/x"]
-)
-def test_unusable_server_address_is_a_settings_error(url):
-    with pytest.raises(SettingsError, match="http://127.0.0.1:8000"):
-        Index.open(Settings(chroma_url=url))
-
-
-def test_no_server_listening_is_index_unavailable(tmp_path):
-    url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(IndexUnavailable, match=f"De Chroma-server op {url} is niet bereikbaar"):
-        Index.open(Settings(chroma_url=url))
-
-
-def _wrapped(reason: Exception) -> ValueError:
-    """What chromadb raises on a failed first contact: one ValueError, the real reason as its context."""
-    err = ValueError("Could not connect to a Chroma server. Are you sure it is running?")
-    err.__context__ = reason
-    return err
-
-
-@pytest.mark.parametrize(
-    ("reason", "fix"),
-    [
-        (ConnectionError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "SSL_CERT_FILE="),
-        (Exception("<html><title>401 Authorization Required</title></html>"), "gebruiker en wachtwoord"),
-        (ConnectionError("[Errno 111] Connection refused"), "Start die (chroma run"),
-    ],
-)
-def test_unreachable_server_message_names_the_likely_fix(reason, fix):
-    message = str(chroma.unavailable("https://dossier:geheim@index.intern:8443", _wrapped(reason)))
-    assert fix in message and "geheim" not in message and "<html>" not in message
-    assert message.startswith("De Chroma-server op https://dossier:***@index.intern:8443 is niet bereikbaar")
 
 
 def test_page_start_on_an_empty_server_leaves_ingesting_to_the_operator(chroma_server, corpus):
