@@ -1,4 +1,4 @@
-"""Measuring answer quality on a question set (shared/eval/README.md): metrics, calibration, a baseline.
+"""Measuring answer quality on a question set (README.md, "Kwaliteit meten"): metrics, calibration.
 
 Metrics take answers as plain dicts (`Answer.to_dict()`), so the output of `dossier ask --json -`
 and the naive baseline are scored by the same code.

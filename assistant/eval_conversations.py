@@ -1,4 +1,4 @@
-"""Measuring conversations (shared/eval/README.md, "Conversations"): every turn judged with its history.
+"""Measuring conversations (README.md, "Kwaliteit meten"): every turn judged with its history.
 
 A conversation set has one conversation per line: {"id", "turns": [{"q", "evidence", "situational",
 "out_of_scope"}, ...]}. Each turn is asked with the history so far, the user's earlier questions and the
