@@ -265,7 +265,7 @@ class Assistant:
         signals.top_quote = quotes.logistic(float(logits.max())) if len(logits) else 0.0
         signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
         # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
-        if self.out_of_scope(signals, situational):
+        if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):
             return self._refusal(text, query, signals, situational), signals
         if situational:
             ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
@@ -315,19 +315,24 @@ class Assistant:
             missing_types=check.missing,
         )
 
-    def out_of_scope(self, s: Signals, situational: bool = False) -> bool:
+    def out_of_scope(self, s: Signals, situational: bool = False, named_ok: bool = False) -> bool:
         """Refuse? (see assistant/scope.py)
 
         A described situation names what was seen and where, in words the dossier does not use, and asks
-        whom to call, which the card answers; neither says it is out of scope. A situational turn is
-        refused when it names a code or name the dossier lacks ('B8-regeling') or nothing is close at all;
-        the refusal keeps the card."""
+        whom to call, which the card answers; none of that says it is out of scope. Nor do the names and
+        codes a situation carries (a client's name, a case number, a regulation someone mentioned): the
+        dossier still answers what to do, and the answer claims nothing about them (`named_ok`: a clear
+        situation; a borderline call is likely a look-up, whose unknown names and codes still refuse). A
+        situational turn is otherwise refused only when nothing in the dossier is close at all; the refusal
+        keeps the card."""
         if situational:
             s = dataclasses.replace(
                 s,
                 novelty=0.0,
                 unknown_words=0,
                 unknown=[],
+                codes=[] if named_ok else s.codes,
+                missing_names=[] if named_ok else s.missing_names,
                 types_ok=True,
                 missing_types=(),
             )

@@ -137,10 +137,17 @@ def test_a_situation_in_words_the_dossier_lacks_is_not_refused(assistant):
     assert answer.situational and not answer.out_of_scope and answer.meldpunt is not None
 
 
-def test_a_situation_naming_a_code_the_dossier_lacks_is_refused_with_its_card(assistant):
+def test_a_situation_naming_a_code_the_dossier_lacks_gets_its_card_and_what_to_do(assistant):
     answer = assistant.ask("Ik twijfel over een B8-regeling bij een cliënt; wat moet ik doen?")
-    assert answer.situational and answer.out_of_scope and answer.meldpunt is not None
-    assert "010 - 236 52 56" in answer.answer
+    assert answer.situational and not answer.out_of_scope and answer.meldpunt is not None
+    assert "010 - 236 52 56" in answer.answer and "B8" not in answer.answer
+
+
+def test_a_situation_naming_a_person_is_not_refused(assistant):
+    # situations name people and case numbers the dossier never holds; the card and what to do still apply
+    answer = assistant.ask("Mijn cliënt Piet Verbeek, dossier 4711-X, slaapt op zijn werk. Wat moet ik doen?")
+    assert answer.situational and not answer.out_of_scope and answer.meldpunt is not None
+    assert "Verbeek" not in answer.answer and "4711" not in answer.answer
 
 
 def test_a_situational_turn_far_from_the_dossier_is_refused_and_keeps_its_card(settings, tiny_index, clock):

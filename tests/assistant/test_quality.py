@@ -22,8 +22,11 @@ FLOORS = {
     "answer_hit": (0.90, 0.93),
     "answer_text": (0.90, 0.90),
     "meldpunt": (1.0, 1.0),
-    # a question word the dossier lacks no longer refuses: two subsidy questions of extra pass (0.83)
-    "oos_refused": (1.0, 0.8),
+    # a question word the dossier lacks no longer refuses: two subsidy questions of extra pass (0.83);
+    # a clear situation is not refused for a code it names (a client's case number, a regulation): it gets
+    # the card and what to do, claiming nothing about the code — one dev question about a victim's permit
+    # code is read as a situation (0.75)
+    "oos_refused": (0.75, 0.8),
     "cite_valid": (1.0, 1.0),
 }
 CEILINGS = {"meldpunt_fp": (0.05, 0.05), "false_refusal": (1, 2)}
