@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.query import message_content
 from index.text import normalise
 
 _MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
@@ -18,16 +19,9 @@ def previous_answer(history: list | None) -> str:
     """The text of the last assistant message (content as text or as parts), cut to its first 6,000
     characters; '' when there is none."""
     for msg in reversed(history or []):
-        if not isinstance(msg, dict) or msg.get("role") != "assistant":
-            continue
-        content = msg.get("content")
-        if isinstance(content, list):
-            content = " ".join(
-                str(p.get("text") or "") if isinstance(p, dict) else str(p)
-                for p in content
-                if isinstance(p, dict | str)
-            )
-        return content[:_MAX_ANSWER] if isinstance(content, str) else ""
+        if isinstance(msg, dict) and msg.get("role") == "assistant":
+            content = message_content(msg, "assistant")
+            return content[:_MAX_ANSWER] if content is not None else ""
     return ""
 
 

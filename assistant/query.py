@@ -175,20 +175,27 @@ def is_salient(word: str) -> bool:
     return len(bare) >= 9 and not _PARTICIPLE.match(fold(bare))
 
 
+def message_content(msg, role: str):
+    """The content of a history message of `role` as text (content as text or as a list of parts), or None
+    for another role or a malformed message."""
+    if not isinstance(msg, dict) or msg.get("role") != role:
+        return None
+    content = msg.get("content")
+    if isinstance(content, list):
+        content = " ".join(
+            str(p.get("text") or "") if isinstance(p, dict) else str(p)
+            for p in content
+            if isinstance(p, dict | str)
+        )
+    return content if isinstance(content, str) else None
+
+
 def user_questions(history: list | None) -> list[str]:
     """The user messages of a Gradio messages history (content as text or as parts), cleaned, oldest first."""
     out = []
     for msg in history or []:
-        if not isinstance(msg, dict) or msg.get("role") != "user":
-            continue
-        content = msg.get("content")
-        if isinstance(content, list):
-            content = " ".join(
-                str(p.get("text") or "") if isinstance(p, dict) else str(p)
-                for p in content
-                if isinstance(p, dict | str)
-            )
-        if isinstance(content, str):
+        content = message_content(msg, "user")
+        if content is not None:
             # History comes from the client: clean it like a question, and keep only its end.
             text = sanitize(content)[-_MAX_PREVIOUS:]
             if text:
