@@ -17,8 +17,9 @@ from ui_fakes import FakeAssistant
 from ui_helpers import free_port
 
 import ui
-from assistant import accounts, guard
+from assistant import accounts
 from index.settings import Settings
+from page import guard
 
 ACCOUNT, PASSWORD = "rotterdam", "een lang en goed wachtwoord"
 
