@@ -28,12 +28,11 @@ from index.errors import (
     ModelError,
     SettingsError,
 )
+from index.offline import go_offline
 from page import guard
 
-# Gradio reads this when it is imported; set before any import of it, so no telemetry ever leaves.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Gradio reads its analytics switch when it is imported; set before any import of it, so nothing leaves.
+go_offline()
 
 
 # Questions the dossier answers well (tests/ui/test_examples.py asks each and checks the answer).

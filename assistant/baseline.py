@@ -9,7 +9,8 @@ scope. LangChain is imported only when a baseline is built (never on the `ask` p
 from __future__ import annotations
 
 import contextlib
-import os
+
+from index.offline import go_offline
 
 
 class NaiveBaseline:
@@ -18,12 +19,7 @@ class NaiveBaseline:
     def __init__(self, settings, documents: list[tuple[str, str]], k: int = 5, embedder=None):
         """`documents`: (source, raw text) of every corpus file (`ingest.corpus.raw_documents`);
         `embedder`: the assistant's (default: the configured model)."""
-        for name, value in {
-            "ANONYMIZED_TELEMETRY": "False",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-        }.items():
-            os.environ.setdefault(name, value)
+        go_offline()  # before chromadb and LangChain are imported
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma

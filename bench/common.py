@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from index.offline import OFFLINE_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DOSSIER = str(Path(PY).with_name("dossier"))
@@ -23,11 +25,8 @@ def bench_env(data_dir: Path, corpus_dir: Path | None = None, **extra: str) -> d
     env.update(
         DOSSIER_DATA_DIR=str(data_dir),
         DOSSIER_CORPUS_DIR=str(corpus_dir or ROOT / "corpus"),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        GRADIO_ANALYTICS_ENABLED="False",
         TOKENIZERS_PARALLELISM="false",
+        **OFFLINE_ENV,
     )
     env.update(extra)
     return env

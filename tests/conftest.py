@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from index.offline import OFFLINE_ENV
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
 CORPUS = REPO / "corpus"
@@ -33,13 +35,7 @@ def isolated_env(tmp_path, monkeypatch):
             monkeypatch.delenv(name)
     monkeypatch.setenv("DOSSIER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DOSSIER_CORPUS_DIR", str(CORPUS))  # absolute: tests do not depend on the cwd
-    for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }.items():
+    for name, value in OFFLINE_ENV.items():
         monkeypatch.setenv(name, value)
 
 
@@ -73,11 +69,7 @@ def dossier_index(tmp_path_factory):
     from ingest.build import ingest_corpus
 
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in {
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "ANONYMIZED_TELEMETRY": "False",
-        }.items():
+        for name, value in OFFLINE_ENV.items():
             mp.setenv(name, value)
         data = tmp_path_factory.mktemp("dossier-index")
         settings = Settings(data_dir=data, corpus_dir=CORPUS, _env_file=None)

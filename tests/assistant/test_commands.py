@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from index.offline import OFFLINE_ENV
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -20,9 +21,7 @@ def env_for(settings) -> dict:
     env.update(
         DOSSIER_DATA_DIR=str(settings.data_dir),
         DOSSIER_CORPUS_DIR=str(settings.corpus_dir),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
+        **OFFLINE_ENV,
     )
     return env
 

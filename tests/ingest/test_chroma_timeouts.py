@@ -23,6 +23,7 @@ from test_chroma_server import ChromaServer, free_port
 
 from index import chroma as server
 from index.errors import IndexUnavailable
+from index.offline import OFFLINE_ENV
 from index.settings import Settings
 from ingest.build import ingest_corpus
 from tests.fakes import HashEmbedder
@@ -41,8 +42,7 @@ def clean_env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
         DOSSIER_CHROMA_URL=url,
         DOSSIER_DATA_DIR=str(tmp_path / "data"),
         DOSSIER_CORPUS_DIR=str(tmp_path / "corpus"),
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
+        **OFFLINE_ENV,
         **extra,
     )
     return env

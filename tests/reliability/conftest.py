@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from index.offline import OFFLINE_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -45,12 +47,8 @@ def clean_env(data_dir: Path, corpus_dir: Path = CORPUS, **extra: str) -> dict[s
     env.update(
         DOSSIER_DATA_DIR=str(data_dir),
         DOSSIER_CORPUS_DIR=str(corpus_dir),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        ANONYMIZED_TELEMETRY="False",
-        GRADIO_ANALYTICS_ENABLED="False",
         PYTHONUNBUFFERED="1",
+        **OFFLINE_ENV,
     )
     env.update(extra)
     return env

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from index.offline import OFFLINE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 DOSSIER = Path(sys.executable).with_name("dossier")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
@@ -64,10 +66,8 @@ def dossier_env(data_dir: Path, **extra: str) -> dict:
     env.update(
         DOSSIER_DATA_DIR=str(data_dir),
         DOSSIER_CORPUS_DIR=str(ROOT / "corpus"),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        GRADIO_ANALYTICS_ENABLED="False",
         PYTHONUNBUFFERED="1",
+        **OFFLINE_ENV,
     )
     env.update(extra)
     return env
