@@ -1,5 +1,5 @@
 """The `dossier` command line: every subcommand registered here, in one place; the handlers live in their
-layer (ingest/cli.py, assistant/commands.py, assistant/accounts_cli.py, ui.py for `serve`).
+layer (ingest/cli.py, assistant/commands.py, page/accounts_cli.py, ui.py for `serve`).
 
 `ui.main` is the console script: it calls `run` with the page's `serve` handler. Errors of the project
 (`DossierError`) and bad settings become one Dutch line on stderr and exit code 2, never a stack trace.
@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.accounts_cli import cmd_user
 from assistant.commands import cmd_ask, cmd_eval
 from index.errors import DossierError
 from index.settings import Settings
 from ingest.cli import cmd_clean_index, cmd_ingest, cmd_status
 from ingest.corpus import raw_documents
+from page.accounts_cli import cmd_user
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

@@ -514,8 +514,8 @@ def launch(page, settings, host: str, port: int, auth):
     """Start the server in the background: queue with a concurrency limit, no share link, no extras."""
     from starlette.middleware import Middleware
 
-    from assistant.throttle import LoginGuard, LoginThrottle
     from page import htmlpage, present
+    from page.throttle import LoginGuard, LoginThrottle
 
     # uvicorn (started by Gradio) reads this: whose X-Forwarded-For it believes. Nobody's, unless told.
     os.environ["FORWARDED_ALLOW_IPS"] = guard.trusted_proxies(settings)

@@ -14,8 +14,8 @@ import secrets
 import traceback
 from pathlib import Path
 
-from assistant import accounts
 from index.errors import SettingsError
+from page import accounts
 
 log = logging.getLogger("dossier.page")
 

@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from assistant import accounts
-from assistant.accounts_cli import cmd_user
 from index.errors import SettingsError
 from index.settings import Settings
+from page import accounts
+from page.accounts_cli import cmd_user
 
 STRONG = "vier losse woorden hier"
 

@@ -17,9 +17,8 @@ from ui_fakes import FakeAssistant
 from ui_helpers import free_port
 
 import ui
-from assistant import accounts
 from index.settings import Settings
-from page import guard
+from page import accounts, guard
 
 ACCOUNT, PASSWORD = "rotterdam", "een lang en goed wachtwoord"
 

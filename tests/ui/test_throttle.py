@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.throttle import LoginThrottle
+from page.throttle import LoginThrottle
 
 
 class Clock:

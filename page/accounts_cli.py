@@ -10,8 +10,8 @@ import argparse
 import getpass
 import sys
 
-from assistant import accounts
 from index.errors import SettingsError
+from page import accounts
 
 
 def cmd_user(args: argparse.Namespace, settings) -> int:
