@@ -34,7 +34,8 @@ ENV_ORIGIN = "DOSSIER_AUTH_USER/_PASSWORD"
 HEADER = "# Accounts van de vraagbaak (dossier user add|remove|list); wachtwoorden als argon2-hash.\n"
 
 
-def _hasher():
+def hasher():
+    """The argon2id hasher of the accounts (argon2-cffi's defaults)."""
     from argon2 import PasswordHasher  # imported when needed: `dossier ask` never loads it
 
     return PasswordHasher()
@@ -76,7 +77,7 @@ class Account:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         try:
-            return _hasher().verify(self.secret, password)
+            return hasher().verify(self.secret, password)
         except (VerificationError, InvalidHashError):
             return False
 
@@ -173,7 +174,7 @@ class Verifier:
         for account in accounts:
             self._by_name.setdefault(account.name, []).append(account)
         # An unknown name costs as much as a known one: the time of the answer does not tell which exist.
-        self._decoy = Account("", _hasher().hash("decoy-" + os.urandom(8).hex()), "")
+        self._decoy = Account("", hasher().hash("decoy-" + os.urandom(8).hex()), "")
 
     def __call__(self, name: str, password: str) -> bool:
         candidates = self._by_name.get((name or "").strip())

@@ -25,7 +25,7 @@ def cmd_user(args: argparse.Namespace, settings) -> int:
             print(f"Nog geen accounts in {path}. Voeg er een toe met: dossier user add NAAM", file=sys.stderr)
         return 0
     if args.action == "migrate":
-        hasher = accounts._hasher()
+        hasher = accounts.hasher()
         plain = [a for a in existing if not a.hashed]
         migrated = [a if a.hashed else accounts.Account(a.name, hasher.hash(a.secret), "") for a in existing]
         accounts.write_file(path, migrated)
@@ -46,7 +46,7 @@ def cmd_user(args: argparse.Namespace, settings) -> int:
             f"Het wachtwoord is te zwak: {reason}. Kies minstens {accounts.MIN_PASSWORD_CHARS} tekens, "
             "bijvoorbeeld vier losse woorden."
         )
-    hashed = accounts._hasher().hash(password)
+    hashed = accounts.hasher().hash(password)
     accounts.write_file(path, [*others, accounts.Account(name, hashed, "")])
     verb = "bijgewerkt" if len(others) < len(existing) else "toegevoegd"
     print(f"Account {name!r} {verb} in {path}. Een lopende pagina ziet dat na een herstart.")

@@ -67,7 +67,7 @@ def login_as_the_page_does(url: str, password: str) -> int:
 def test_sixty_wrong_logins_are_throttled_and_the_right_password_works_after_the_wait(
     tmp_path, clean_env, caplog
 ):
-    hashed = accounts._hasher().hash(PASSWORD)
+    hashed = accounts.hasher().hash(PASSWORD)
     accounts.write_file(tmp_path / "data" / "accounts", [accounts.Account(ACCOUNT, hashed, "")])
     page, url, settings = start(tmp_path)
     try:
