@@ -77,7 +77,9 @@ def candidates(hits: list[Hit], cache: dict | None = None) -> list[Sentence]:
     return out
 
 
-def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> dict:
+def matched_terms(
+    stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float
+) -> dict:
     """Core term -> its idf-weighted share of the question, for the core terms found in `stems`."""
     denom = sum(idf.get(t, default) for t in core) or 1.0
     out = {}
@@ -93,7 +95,7 @@ def _matched(stems: set[str], core: list[str], alts: dict, idf: dict[str, float]
 
 def match_share(stems: set[str], core: list[str], alts: dict, idf: dict[str, float], default: float) -> float:
     """idf-weighted share of the core terms found in `stems` (a synonym counts by its weight)."""
-    return sum(_matched(stems, core, alts, idf, default).values())
+    return sum(matched_terms(stems, core, alts, idf, default).values())
 
 
 def score_sentences(
@@ -129,7 +131,7 @@ def score_sentences(
     heading = {h: match_share(headings[h], core, alts, idf, default) for h in passage_stems}
     for i, s in enumerate(sentences):
         s.entity = i in entities
-        s.matched = _matched(s.stems, core, alts, idf, default)
+        s.matched = matched_terms(s.stems, core, alts, idf, default)
         score = sum(s.matched.values())
         if ctx_core:
             score += 0.4 * match_share(s.stems, ctx_core, ctx_alts, idf, default)
@@ -179,7 +181,7 @@ def select(
         gain = sum(w for t, w in s.matched.items() if t not in covered)
         if s.score < ratio * best.score and gain < _MIN_GAIN:
             continue
-        if any(_overlap(s, c) > 0.8 for c in chosen):
+        if any(overlap(s, c) > 0.8 for c in chosen):
             continue
         if sum(c.hit == s.hit for c in chosen) >= 3:
             continue
@@ -197,11 +199,11 @@ def select(
             continue
         out.append(s)
         if s.opens_list:
-            out += [i for i in _list_after(s, sentences, continues or {}, limit - len(out)) if i not in out]
+            out += [i for i in list_after(s, sentences, continues or {}, limit - len(out)) if i not in out]
     return out
 
 
-def _list_after(
+def list_after(
     lead: Sentence, sentences: list[Sentence], continues: dict[int, int], n: int
 ) -> list[Sentence]:
     """Up to `n` list items after `lead`: the rest of its passage, then the passage that continues it."""
@@ -219,7 +221,7 @@ def _list_after(
     return out
 
 
-def _overlap(a: Sentence, b: Sentence) -> float:
+def overlap(a: Sentence, b: Sentence) -> float:
     if not a.stems or not b.stems:
         return 1.0 if a.text == b.text else 0.0
     return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))

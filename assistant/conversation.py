@@ -15,6 +15,8 @@ from index.text import normalise
 _MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
 _MAX_ANSWER = 6000  # characters of the previous answer looked at
 _MARKER = re.compile(r"\s*\[\d+\]\s*$")
+
+
 def previous_answer(history: list | None) -> str:
     """The text of the last assistant message (content as text or as parts), cut to its first 6,000
     characters; '' when there is none."""

@@ -167,7 +167,7 @@ def features(
     """One row of FEATURES per sentence (see the module docstring)."""
     from index.lexical import tokenize
 
-    _match, _matched = answer.match_share, answer._matched
+    _match, _matched = answer.match_share, answer.matched_terms
 
     n = len(sentences)
     X = np.zeros((n, len(FEATURES)), dtype=np.float64)
@@ -278,7 +278,7 @@ def choose(
             continue
         if len(chosen) >= limit or s.score < ratio * best.score:
             break
-        if any(answer._overlap(s, c) > 0.8 for c in chosen):
+        if any(answer.overlap(s, c) > 0.8 for c in chosen):
             continue
         chosen.append(s)
     if holders and not any(c.entity for c in chosen) and holders[0].score >= ratio * best.score:
@@ -290,6 +290,6 @@ def choose(
         out.append(s)
         if s.opens_list and not s.heading:
             out += [
-                i for i in answer._list_after(s, sentences, continues or {}, limit - len(out)) if i not in out
+                i for i in answer.list_after(s, sentences, continues or {}, limit - len(out)) if i not in out
             ]
     return out
