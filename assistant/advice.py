@@ -58,17 +58,10 @@ class AdviceRanker:
         its vector from the index (embedded at ingest with the same model); others are embedded here."""
         if self._action is None:
             self._action = np.asarray(self._embed_query(ACTION), dtype=np.float32)
-        quotable = [
-            s
-            for s in sentences
-            if not s.heading and len(s.text.split()) >= _MIN_WORDS and not s.text.rstrip().endswith("?")
-        ]
+        quotable = _quotable(sentences)
         if not quotable:
             return []
-        stored = stored or {}
-        missing = [s.text for s in quotable if s.text not in stored]
-        computed = dict(zip(missing, self._sentence_vectors(missing), strict=True)) if missing else {}
-        vectors = [stored[s.text] if s.text in stored else computed[s.text] for s in quotable]
+        vectors = self._vectors(quotable, stored)
         situation = np.asarray(situation_vector, dtype=np.float32)
         for s, v in zip(quotable, vectors, strict=True):
             s.score = SITUATION_WEIGHT * float(v @ situation) + float(v @ self._action)
@@ -78,3 +71,28 @@ class AdviceRanker:
             if s.hit == ranked[0].hit:
                 s.score -= SAME_PASSAGE_PENALTY
         return sorted(ranked, key=lambda s: (-s.score, s.hit, s.position))
+
+    def nearest(self, vector, sentences: list, stored: dict | None = None):
+        """The quotable sentence nearest to `vector` (a query embedding), or None."""
+        quotable = _quotable(sentences)
+        if not quotable:
+            return None
+        target = np.asarray(vector, dtype=np.float32)
+        sims = [float(v @ target) for v in self._vectors(quotable, stored)]
+        return quotable[int(np.argmax(sims))]
+
+    def _vectors(self, sentences: list, stored: dict | None) -> list[np.ndarray]:
+        """Each sentence's passage vector: from the index (`stored`, text -> vector) or embedded here."""
+        stored = stored or {}
+        missing = [s.text for s in sentences if s.text not in stored]
+        computed = dict(zip(missing, self._sentence_vectors(missing), strict=True)) if missing else {}
+        return [stored[s.text] if s.text in stored else computed[s.text] for s in sentences]
+
+
+def _quotable(sentences: list) -> list:
+    """Sentences worth quoting: not a heading, not a fragment, not one of the dossier's own questions."""
+    return [
+        s
+        for s in sentences
+        if not s.heading and len(s.text.split()) >= _MIN_WORDS and not s.text.rstrip().endswith("?")
+    ]

@@ -51,7 +51,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         NUMBER,
         re.compile(
-            r"\bhoeveel\b|\bhow many\b|\bhow much\b|\bwelk aantal\b|\bhet aantal\b|"
+            r"\bhoeveel\b(?! tijd)|\bhow many\b|\bhow much\b(?! time)|\bwelk aantal\b|\bhet aantal\b|"
             r"(?<!phone )(?<!telephone )\bnumber of\b"
         ),
     ),
@@ -65,7 +65,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),
-    (DURATION, re.compile(r"\bhoe ?lang\b|\bhow long\b|\bduur van\b")),
+    (DURATION, re.compile(r"\bhoe ?lang\b|\bhow long\b|\bduur van\b|\bhoeveel tijd\b|\bhow much time\b")),
     (
         YEAR,
         re.compile(
@@ -327,6 +327,20 @@ def _organisations(sentence: str, query_folded: str) -> bool:
     return False
 
 
+_ONE_RE = re.compile(r"\b(?:[EeÉé]én|Één)\b")
+
+
+def same_word(stems: set[str], noun_stems: set[str]) -> bool:
+    """A word of one set in the other, also in another form: equal stems, or one stem the other plus a
+    plural ending the stemmer left ("aandachtsfunctionariss" of "-issen" against "aandachtsfunctionaris")."""
+    return any(
+        a == b
+        or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 2)
+        for a in stems
+        for b in noun_stems
+    )
+
+
 def has_entity(
     kind: str, sentence: str, *, lower_words: set[str], query: str, noun_stems: set[str], stem
 ) -> bool:
@@ -338,6 +352,7 @@ def has_entity(
     s = sentence
     f = fold(s)
     if kind == NUMBER:
+        f = fold(_ONE_RE.sub("1", s))  # the accent makes "één" a numeral ("minimaal één"), "een" is not
         if not noun_stems:
             return bool(_NUMBER_RE.search(f))
         toks = _WORD_RE.findall(f)
@@ -348,7 +363,7 @@ def has_entity(
             # Centra (RIEC's)": the noun follows the number within its phrase; a verb ends the phrase
             # ("een jaar of tien zijn de slachtoffers" does not count slachtoffers).
             for w in toks[i + 1 : i + 8]:
-                if set(stem(w)) & noun_stems:
+                if same_word(set(stem(w)), noun_stems):
                     return True
                 if w in _VERBS:
                     break

@@ -11,80 +11,26 @@ The index is reopened when a newer ingest has finished (checked at most every co
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant import advice, answertype, conversation, intent, quotes, scope
+from assistant import advice, answertype, conversation, intent, lookfor, quotes, scope
 from assistant import answer as ans
 from assistant import meldpunt as mp
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
-from assistant.offtopic import OffTopic
-from assistant.query import Query, Vocabulary, clean_question, prepare, situational_terms
+from assistant.query import Query, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
 from assistant.situation import Detector, is_e5
+from assistant.state import IndexState
 from assistant.types import Answer, Meldpunt, Referral
 from index.chunk import Chunk
-from index.text import fold, normalise, split_units
 
 REOPEN_CHECK_SECONDS = 2.0
-
-
-class _State:
-    """Everything derived from one opened index."""
-
-    def __init__(self, index, facts: mp.MeldpuntFacts, embedder=None, cache_dir=None):
-        self.index = index
-        self.vocab = Vocabulary.from_index(index)
-        self.n_docs = max(1, len(index.chunks))
-        self.idf = ans.idf_table(self.vocab.df, self.n_docs)
-        self.lower_words = {
-            w
-            for c in index.chunks
-            for w in re.findall(r"[^\W\d_]+", c.text)
-            if w.islower()
-            for w in [fold(w)]
-        }
-        self.meldpunt_chunk, self.meldpunt_sentence = _find_meldpunt(index.chunks, facts)
-        self.advice: list[Chunk] | None = None  # passages nearest to what to do (on first use)
-        # Sentences and their stems, once per passage: answering then only scores them.
-        self.sentences = {c.id: ans.units_with_stems(c.text) for c in index.chunks}
-        self.vectors = quotes.SentenceVectors(index, embedder, self.sentences)
-        self.offtopic = OffTopic(embedder, cache_dir)
-        # All text as normalised words, to check that names a question uses stand in the dossier.
-        self.text_norm = " " + " ".join(normalise(c.index_text) for c in index.chunks) + " "
-        # The passage that goes on where another stops (same document and section, next position).
-        by_place = {(c.source, c.ordinal): c for c in index.chunks}
-        self.next_chunk = {
-            c.id: n
-            for c in index.chunks
-            if (n := by_place.get((c.source, c.ordinal + 1))) is not None and n.section == c.section
-        }
-
-
-def _find_meldpunt(chunks: list[Chunk], facts: mp.MeldpuntFacts) -> tuple[Chunk | None, str]:
-    """The passage the card's facts come from: the one holding the source quote, else the phone number."""
-    quote = normalise(facts.source_quote) if facts.source_quote else None
-    digits = re.sub(r"\D", "", facts.phone)
-    best = None
-    for c in chunks:
-        if quote and quote in normalise(c.text):
-            best = c
-            break
-        if best is None and digits and digits in re.sub(r"\D", "", c.text):
-            best = c
-    if best is None:
-        return None, ""
-    sentences = [u.text for u in split_units(best.text)]
-    for s in sentences:
-        if digits and digits in re.sub(r"\D", "", s):
-            return best, s
-    return best, sentences[0] if sentences else ""
 
 
 class _CachedQueries:
@@ -172,7 +118,7 @@ class Assistant:
     def embedder(self):
         return self._embedder
 
-    def _current(self) -> _State:
+    def _current(self) -> IndexState:
         """The state of the newest finished index (reopened after an ingest; checked every ~2 s)."""
         now = time.monotonic()
         if now - self._checked < REOPEN_CHECK_SECONDS:
@@ -201,9 +147,9 @@ class Assistant:
             self._state = fresh
             return fresh
 
-    def _open_state(self, index) -> _State:
+    def _open_state(self, index) -> IndexState:
         cache = Path(self.settings.data_dir) / "cache"
-        return _State(index, self._facts, self._embedder, cache)
+        return IndexState(index, self._facts, self._embedder, cache)
 
     # ------------------------------------------------------------ the page
 
@@ -244,16 +190,18 @@ class Assistant:
         if query.followup:
             hits = _with_cited(hits, conversation.cited_chunks(history, state.index.chunks), k)
         sentences = ans.candidates(hits, state.sentences)
+        check = lookfor.check(query, hits, sentences, state)
+        found = None  # a sentence holding the kind of fact asked for, found beyond the first passages
+        if lookfor.missing(check):
+
+            def search(n: int) -> list[Hit]:
+                return retrieve(state.index, self._queries, query, n, self.fusion, state.next_chunk).hits
+
+            hits, sentences, check, found = lookfor.look_for(
+                query, hits, sentences, check, history, state, search
+            )
         features = quotes.features(
             query, hits, sentences, retrieval.vector, state.vectors, state.idf, state.lower_words
-        )
-        check = scope.check_types(
-            query,
-            hits,
-            sentences,
-            vocabulary=state.vocab.df,
-            n_docs=state.n_docs,
-            lower_words=state.lower_words,
         )
         signals = self.signals(query, retrieval, check, scope.top_coverage(query, hits, sentences, state.idf))
         signals.topic_terms = self._topic_terms(query, state)
@@ -271,25 +219,37 @@ class Assistant:
             ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
             return self._situational(text, query, hits, sentences, state, verdict.borderline), signals
         chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
+        if found is not None and found not in chosen:
+            # what was looked for, right after the best quote, within the quote's length
+            chosen = [*chosen[:1], found, *chosen[1:]][: max(2, quotes.selection()["limit"])]
         citations, body = ans.compose(hits, chosen, lang=query.lang, k=k)
         answer = Answer(
             text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang
         )
         return answer, signals
 
-    def _read_turn(self, text: str, history: list | None, state: _State) -> tuple[Query, intent.Situational]:
+    def _read_turn(
+        self, text: str, history: list | None, state: IndexState
+    ) -> tuple[Query, intent.Situational]:
         """The turn as retrieval reads it, and whether it is situational.
 
         A turn is read with the previous question only when it refers back and is on the same topic
         (query.prepare; the topic judged by the model); a new topic stands alone. Situational is decided per
         turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and sexual
-        exploitation?" after "Where do I report labour exploitation?"; alone it says nothing either way)."""
+        exploitation?" after "Where do I report labour exploitation?"; alone it says little either way).
+        A follow-up that alone is clearly a look-up ("wat is dat nummer ook alweer?" after a doubt: under
+        half the classifier's threshold) does not inherit the situation of the question it continues."""
         query = prepare(text, state.vocab, history, related=self._detector.related)
-        reading = f"{query.previous} {text}" if query.followup and query.previous else text
-        return query, self._detector.classify(reading)
+        alone = self._detector.classify(text)
+        if not (query.followup and query.previous) or alone.rule:
+            return query, alone
+        reading = self._detector.classify(f"{query.previous} {text}")
+        if reading.situational and alone.probability < self._detector.model.threshold / 2:
+            return query, alone
+        return query, reading
 
     @staticmethod
-    def _topic_terms(query: Query, state: _State) -> int:
+    def _topic_terms(query: Query, state: IndexState) -> int:
         """Question terms that pin down a topic; a follow-up's topic may stand in the question it continues
         ("hoe lang duurt die?" after "Wat is de e-learning BUIT?")."""
         n = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
@@ -352,15 +312,26 @@ class Assistant:
             # Candidates: the retrieved passages and the ones nearest to what to do (a narrative retrieves
             # passages about what it describes, seldom the ones about acting on it).
             hits = hits + [Hit(chunk=c, score=0.0) for c in self._advice_passages(state, hits)]
+            if pinned is not None and all(h.chunk.id != pinned.chunk.id for h in hits):
+                hits = hits + [pinned]  # its sentences become candidates for the lead quote below
             sentences = ans.candidates(hits, state.sentences)
-        # The card already says what the meldpunt passage says; quote what else bears on the situation.
-        others = [s for s in sentences if pinned is None or hits[s.hit].chunk.id != pinned.chunk.id]
+        own = [s for s in sentences if pinned is not None and hits[s.hit].chunk.id == pinned.chunk.id]
+        others = [s for s in sentences if s not in own]
         if borderline:
+            # The card says where to go; the quotes answer the question.
             chosen = ans.select(others, limit=3, continues=_continues(hits, state.next_chunk))
         else:
             # What to do (report, advice, signals, who helps), chosen with the model (assistant/advice.py).
-            others = self._advice.rank(self._detector.vector(reading), others, self._stored(state, hits))
-            chosen = ans.select(others, limit=2, ratio=0.9, continues=_continues(hits, state.next_chunk))
+            # The card paraphrases the meldpunt passage: the passage's sentence nearest to what the card is
+            # for leads the quotes, verbatim (the dossier's own words), then what else bears on the situation.
+            # (Nearest to the whole card line is the phone-number sentence, which only repeats the card.)
+            stored = self._stored(state, hits)
+            source = self._advice.nearest(self._detector.vector(mp.purpose(self._facts)), own, stored)
+            lead = [source] if source is not None else []
+            others = self._advice.rank(self._detector.vector(reading), others, stored)
+            chosen = lead + ans.select(
+                others, limit=2, ratio=0.9, continues=_continues(hits, state.next_chunk)
+            )
         citations, body = ans.compose(
             hits,
             chosen,
@@ -384,7 +355,7 @@ class Assistant:
             card_marker=marker,
         )
 
-    def _stored(self, state: _State, hits: list[Hit]) -> dict:
+    def _stored(self, state: IndexState, hits: list[Hit]) -> dict:
         """Sentence text -> vector, as embedded at ingest, when the index has them for the classifier's model
         (an e5 retrieval embedder); else {} and the ranker embeds what it needs."""
         many = getattr(state.index, "sentence_vectors_many", None)
@@ -397,7 +368,7 @@ class Assistant:
         pairs = (zip(texts, matrix, strict=True) for texts, matrix in table.values())
         return {text: vec for pair in pairs for text, vec in pair}
 
-    def _advice_passages(self, state: _State, hits: list[Hit], n: int = 3) -> list[Chunk]:
+    def _advice_passages(self, state: IndexState, hits: list[Hit], n: int = 3) -> list[Chunk]:
         """The `n` passages nearest to the what-to-do question that are not among `hits` (found once per
         index with the retrieval embedder)."""
         if state.advice is None:

@@ -150,6 +150,12 @@ def card(facts: MeldpuntFacts, now: datetime, tz: ZoneInfo, lang: str = "nl") ->
     )
 
 
+def purpose(facts: MeldpuntFacts) -> str:
+    """What the card is for, in the dossier's language, without its number and hours."""
+    anonymous = ", anoniem kan" if facts.anonymous else ""
+    return f"Bel voor advies of een melding het {facts.name}{anonymous}"
+
+
 def render(m: Meldpunt, facts: MeldpuntFacts, lang: str = "nl", marker: str = "") -> str:
     """The card as the opening lines of an answer (plain text, fixed phrasing around the data)."""
     anon_nl = ", anoniem kan" if m.anonymous else ""

@@ -134,10 +134,12 @@ def check_types(
     n_docs: int,
     lower_words: set[str],
     depth: int = 3,
+    strict: bool = False,
 ) -> answertype.TypeCheck:
     """Is each answer type the question asks for present in a relevant sentence of the top passages?
 
-    Relevant: the sentence, its neighbours or its section heading share a specific question term.
+    Relevant: the sentence, its neighbours or its section heading share a specific question term;
+    `strict` (passages ranked lower): the sentence itself.
     """
     types = ()
     for text in [query.text, *query.type_texts]:
@@ -165,11 +167,11 @@ def check_types(
         section = set(tokenize(hits[h].chunk.section_path))
         sents = [s for s in all_sents if not s.heading]
         for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
-            near = set(s.stems) | section
+            near = set(s.stems) | (set() if strict else section)
             for j in (i - 1, i + 1):
-                if 0 <= j < len(sents) and not s.heading:
+                if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
-            if not near & specific:
+            if not answertype.same_word(near, specific):
                 continue
             for t in types:
                 if s.heading and t in (answertype.PERSON, answertype.WHO):

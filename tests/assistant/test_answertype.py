@@ -80,6 +80,27 @@ def test_number_must_count_the_thing_asked_about():
     )
 
 
+def test_a_numeral_written_as_een_with_accents_counts_an_article_does_not():
+    assert has(at.NUMBER, "Per wijk is minstens één sleutelfiguur aangewezen.", noun="sleutelfiguren")
+    assert has(at.NUMBER, "Eén coördinator per regio.", noun="coördinatoren")
+    assert not has(at.NUMBER, "Per wijk is een sleutelfiguur aangewezen.", noun="sleutelfiguren")
+
+
+def test_a_plural_the_stemmer_keeps_apart_still_counts_the_same_noun():
+    # Snowball leaves "-issen" as "...iss": the plural in the question, the singular in the sentence
+    assert tokenize("functionarissen") != tokenize("functionaris")
+    assert has(at.NUMBER, "Er zijn drie functionaris posten.", noun="functionarissen")
+    assert at.same_word({"functionariss"}, {"functionaris"})
+    assert not at.same_word({"functie"}, {"functionaris"})
+    assert not at.same_word({"mens"}, {"menss"})  # short stems must match exactly
+
+
+def test_how_much_time_asks_a_duration_not_a_number():
+    assert at.answer_types("Hoeveel tijd kost de cursus?") == (at.DURATION,)
+    assert at.answer_types("How much time does the course take?") == (at.DURATION,)
+    assert at.NUMBER in at.answer_types("Hoeveel cursisten doen mee?")
+
+
 def test_contact_entities():
     assert has(at.PHONE, "Bel 010 - 236 52 56 voor advies.")
     assert has(at.PHONE, "Bereikbaar via 0800-1234.")

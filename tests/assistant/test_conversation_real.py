@@ -55,3 +55,37 @@ def test_a_situational_answer_quotes_what_to_do_not_what_shares_a_word(real_assi
     body = answer.answer.lower()
     assert "sekswerkkamer" not in body and "vr-brillen" not in body
     assert any(w in body for w in ("signal", "meld", "advies", "aanspreekpunt", "vervolgstap"))
+
+
+def test_a_situational_answer_quotes_the_meldpunt_passage_in_its_own_words_first(real_assistant):
+    answer = real_assistant.ask("Een collega zag dat de vrouwen in een massagesalon er ook slapen. Wat nu?")
+    first_quote = answer.body.splitlines()[1]
+    assert first_quote.startswith("- ") and first_quote.endswith("[1]")
+    sentence = first_quote[2:-3].strip()
+    assert sentence in answer.citations[0].text  # verbatim, from the passage the card cites
+    assert "meld- en adviespunt" in sentence.lower()
+    assert "236 52 56" not in sentence  # not the sentence that only repeats the card's number
+
+
+def test_a_factual_followup_after_a_situation_is_a_lookup_answered_from_what_was_quoted(real_assistant):
+    _situation, number, more = _turns(
+        real_assistant,
+        [
+            "Ik twijfel of de jongens in die autowerkplaats daar vrijwillig werken.",
+            "welk nummer was dat ook alweer?",
+            "en als een van hen minderjarig blijkt?",
+        ],
+    )
+    assert not number.situational and not number.out_of_scope and "236 52 56" in number.answer
+    assert more.situational  # going on describing the situation is a situation again
+
+
+def test_a_count_the_first_passages_lack_is_found_lower_in_the_ranking(real_assistant):
+    answer = real_assistant.ask("Hoeveel aandachtsfunctionarissen stelt iedere gemeente ten minste aan?")
+    assert not answer.out_of_scope
+    assert "Minimaal één aandachtsfunctionaris" in answer.answer
+
+
+def test_a_kind_of_fact_the_dossier_lacks_is_still_refused(real_assistant):
+    answer = real_assistant.ask("Wat is het e-mailadres van het meld- en adviespunt?")
+    assert answer.out_of_scope and "e-mailadres" in answer.answer
