@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant import advice, answertype, conversation, intent, lookfor, quotes, scope
+from assistant import advice, answertype, conversation, intent, lookfor, outofscope, quotes, scope
 from assistant import answer as ans
 from assistant import meldpunt as mp
 from assistant.advice import AdviceRanker
@@ -212,6 +212,8 @@ class Assistant:
         signals.top_sentence = float(features[:, 0].max()) if len(features) else 0.0
         signals.top_quote = quotes.logistic(float(logits.max())) if len(logits) else 0.0
         signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
+        if not situational or verdict.borderline:  # a clear situation is never refused by the model
+            signals.off_scope = self._off_scope(query, signals)
         # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
         if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):
             return self._refusal(text, query, signals, situational), signals
@@ -227,6 +229,14 @@ class Assistant:
             text, body, citations, situational=False, meldpunt=None, out_of_scope=False, lang=query.lang
         )
         return answer, signals
+
+    def _off_scope(self, query: Query, signals: Signals) -> float:
+        """The learned out-of-scope probability (assistant/outofscope.py), of the turn as it is read."""
+        model = outofscope.shipped()
+        if model is None:
+            return 0.0
+        reading = f"{query.previous} {query.text}" if query.followup and query.previous else query.text
+        return model.probability(self._detector.vector(reading), signals)
 
     def _read_turn(
         self, text: str, history: list | None, state: IndexState

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.baseline import NaiveBaseline
-from assistant.scope import Thresholds, refuse
+from assistant.scope import Thresholds, learned_threshold, refuse
 from index.errors import SettingsError
 from index.text import normalise
 
@@ -197,7 +197,9 @@ class Calibration:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.min_lexical, self.min_dense, self.min_sentence, self.max_off_topic)
+        return Thresholds(
+            self.min_lexical, self.min_dense, self.min_sentence, self.max_off_topic, learned_threshold()
+        )
 
     def report(self, current=None) -> str:
         """The table of signals, what separates the two groups, and the thresholds (chosen vs in use)."""

@@ -7,7 +7,9 @@ Refuse on evidence of absence only:
     sekswerk', an organisation),
   or nothing retrieved is close: the question is nearer to an example of what the dossier does not
     cover (assistant/offtopic.txt) than to its best sentence, or the best passage and the best sentence
-    are both far from the question (cosines under the calibrated thresholds) and BM25 finds little.
+    are both far from the question (cosines under the calibrated thresholds) and BM25 finds little,
+  or the learned model (assistant/outofscope.py: the question's embedding and these signals) says the
+    dossier does not treat it at all.
 A question word missing from the dossier is never a reason by itself: it may stand inside a compound,
 be a synonym, a number written as a word, or the question may be answered by an organisation.
 
@@ -38,6 +40,7 @@ class Thresholds:
     min_dense: float  # ...best passage cosine...
     min_sentence: float  # ...and best sentence cosine: below all three, nothing in the dossier is close
     max_off_topic: float  # nearer to an off-topic example than to the dossier by more than this
+    max_off_scope: float = 2.0  # the learned model's probability from which it refuses (2: never)
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
@@ -46,7 +49,16 @@ class Thresholds:
             settings.oos_min_dense,
             settings.oos_min_sentence,
             settings.oos_max_off_topic,
+            learned_threshold(),
         )
+
+
+def learned_threshold() -> float:
+    """The threshold of the shipped out-of-scope model (assistant/outofscope.py); 2.0 (never) without it."""
+    from assistant import outofscope
+
+    model = outofscope.shipped()
+    return model.threshold if model is not None else 2.0
 
 
 @dataclass
@@ -70,6 +82,7 @@ class Signals:
     top_sentence: float = 1.0  # best cosine of the question with one sentence of the retrieved passages
     top_quote: float = 1.0  # the quote model's best probability that a sentence answers the question
     off_topic: float = -1.0  # closeness to the nearest off-topic example less top_sentence (offtopic.py)
+    off_scope: float = 0.0  # the learned model's probability that the dossier does not treat it at all
 
 
 # The kinds of fact whose absence from every relevant sentence means the dossier does not answer.
@@ -95,7 +108,7 @@ def refuse(s: Signals, t: Thresholds) -> bool:
     """The out-of-scope decision (see the module docstring)."""
     if s.codes or s.missing_names or set(s.missing_types) & REFUSING_TYPES:
         return True
-    if s.off_topic > t.max_off_topic:
+    if s.off_topic > t.max_off_topic or s.off_scope >= t.max_off_scope:
         return True
     return s.top_lexical < t.min_lexical and s.top_dense < t.min_dense and s.top_sentence < t.min_sentence
 

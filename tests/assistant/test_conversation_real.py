@@ -89,3 +89,25 @@ def test_a_count_the_first_passages_lack_is_found_lower_in_the_ranking(real_assi
 def test_a_kind_of_fact_the_dossier_lacks_is_still_refused(real_assistant):
     answer = real_assistant.ask("Wat is het e-mailadres van het meld- en adviespunt?")
     assert answer.out_of_scope and "e-mailadres" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [  # unseen by the out-of-scope model; its signals alone did not refuse them
+        "Kun je een mail voor me opstellen aan mijn manager?",
+        "Hoe vraag ik kinderopvangtoeslag aan?",
+        "Wie wint de landstitel dit seizoen?",
+    ],
+)
+def test_questions_the_dossier_does_not_treat_at_all_are_refused(real_assistant, question):
+    answer = real_assistant.ask(question)
+    assert answer.out_of_scope and not answer.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tot hoe laat kan ik het meld- en adviespunt bellen?", "Until what time is the advice line open?"],
+)
+def test_the_meldpunts_hours_are_answered_not_refused(real_assistant, question):
+    answer = real_assistant.ask(question)
+    assert not answer.out_of_scope and "22:00" in answer.answer
