@@ -51,7 +51,9 @@ def test_model_round_trips_through_json():
 
 
 def test_refusal_rule_uses_the_models_probability_at_its_threshold():
-    t = scope.Thresholds(min_lexical=0.0, min_dense=0.0, min_sentence=0.0, max_off_topic=1.0, max_off_scope=0.9)
+    t = scope.Thresholds(
+        min_lexical=0.0, min_dense=0.0, min_sentence=0.0, max_off_topic=1.0, max_off_scope=0.9
+    )
     assert not scope.refuse(_signals(off_scope=0.89), t)
     assert scope.refuse(_signals(off_scope=0.9), t)
     never = dataclasses.replace(t, max_off_scope=2.0)
