@@ -16,7 +16,7 @@ Per candidate sentence (sentence or list item of a retrieved passage, or its sec
     is_heading the unit is the section heading
 
 The weights are a logistic regression on sentences labelled by whether they hold the evidence of a
-question (dev, extra and holdout sets), learned by `python -m bench.quotefit` into `quotes.json`; the
+question (dev, extra, holdout and tuning2 sets), learned by `python -m bench.quotefit` into `quotes.json`; the
 cross-validated figures are in that script's report. No weight here is set by hand.
 """
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-SETS = ("dev", "extra_questions", "holdout_questions")
+SETS = ("dev", "extra_questions", "holdout_questions", "tuning2_questions")
 RATIOS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 LIMITS = (1, 2, 3, 4)
 WINDOWS = (0, 1, 2)
