@@ -4,9 +4,9 @@
     .venv/bin/python -m bench.quotefit --write    # ... and write assistant/quotes.json
 
 Labelled data: every candidate sentence of the retrieved passages of the in-scope, non-situational
-questions of tests/data/dev.jsonl, extra_questions.jsonl and holdout_questions.jsonl; a sentence is
-positive when it holds (part of) a question's evidence. The report trains on two sets and tests on the
-third (each in turn), so the figures are for questions the weights did not see; `ratio` and `limit`
+questions of tests/data/dev, extra_questions, holdout_questions and tuning2_questions; a sentence is
+positive when it holds (part of) a question's evidence. The report trains on the other sets and tests on
+each in turn, so the figures are for questions the weights did not see; `ratio` and `limit`
 (how many sentences are quoted) are chosen the same way, for answer_text under a median answer length
 of 700 characters. The frozen sets (officer_*) are never read here.
 """
