@@ -218,8 +218,10 @@ class Assistant:
         if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):
             return self._refusal(text, query, signals, situational), signals
         if situational:
+            best = quotes.best(sentences, logits)
             ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
-            return self._situational(text, query, hits, sentences, state, verdict.borderline), signals
+            answer = self._situational(text, query, hits, sentences, state, verdict.borderline, best)
+            return answer, signals
         chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
         if found is not None and found not in chosen:
             # what was looked for, right after the best quote, within the quote's length
@@ -308,9 +310,11 @@ class Assistant:
             )
         return scope.refuse(s, self.thresholds)
 
-    def _situational(self, text, query, hits, sentences, state, borderline: bool = False) -> Answer:
+    def _situational(self, text, query, hits, sentences, state, borderline=False, best=None) -> Answer:
         """The card, then quotes: what to do, or for a borderline call (the classifier under even odds and
-        no rule: likely a look-up that gets the card to be safe) what answers the question."""
+        no rule: likely a look-up that gets the card to be safe) what answers the question. `best`: the
+        quote model's most likely answer to the question as asked, quoted too when it is likely enough
+        ("Kan ik haar ergens naar doorverwijzen?" asks something besides what to do)."""
         reading = f"{query.previous} {text}" if query.followup and query.previous else text
         card = mp.card(self._facts, self._clock(), self._tz, query.lang)
         pinned = None
@@ -338,9 +342,13 @@ class Assistant:
             stored = self._stored(state, hits)
             source = self._advice.nearest(self._detector.vector(mp.purpose(self._facts)), own, stored)
             lead = [source] if source is not None else []
-            others = self._advice.rank(self._detector.vector(reading), others, stored)
+            if best is not None and best[0] not in lead and best[1] >= quotes.ANSWERS_TOO:
+                lead.append(best[0])
+            others = [
+                s for s in self._advice.rank(self._detector.vector(reading), others, stored) if s not in lead
+            ]
             chosen = lead + ans.select(
-                others, limit=2, ratio=0.9, continues=_continues(hits, state.next_chunk)
+                others, limit=3 - len(lead), ratio=0.9, continues=_continues(hits, state.next_chunk)
             )
         citations, body = ans.compose(
             hits,

@@ -238,6 +238,25 @@ def score(X: np.ndarray, weights: tuple[np.ndarray, float] | None = None) -> np.
 # ---------------------------------------------------------------- the quote
 
 
+# A situational answer quotes the most likely answer to the question as asked too from this probability
+# (the model's own even odds).
+ANSWERS_TOO = 0.5
+
+
+def best(sentences: list, logits) -> tuple[object, float] | None:
+    """The sentence most likely to answer (not a heading, not one of the dossier's own questions) and the
+    model's probability for it; None when there is none."""
+    quotable = [
+        (s, z)
+        for s, z in zip(sentences, logits, strict=True)
+        if not s.heading and not s.text.rstrip().endswith("?")
+    ]
+    if not quotable:
+        return None
+    s, z = max(quotable, key=lambda pair: float(pair[1]))
+    return s, logistic(float(z))
+
+
 def choose(
     sentences: list,
     logits,

@@ -111,3 +111,23 @@ def test_questions_the_dossier_does_not_treat_at_all_are_refused(real_assistant,
 def test_the_meldpunts_hours_are_answered_not_refused(real_assistant, question):
     answer = real_assistant.ask(question)
     assert not answer.out_of_scope and "22:00" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question,fact",
+    [
+        (
+            "Ik heb hier een jonge vrouw die zegt dat ze gedwongen werkt en nergens kan slapen. "
+            "Hoe lang mag ze in de crisisopvang blijven?",
+            "maximaal 3 maanden",
+        ),
+        (
+            "Ik vermoed dat een meisje van 17 wordt uitgebuit. Is de crisisopvang ook voor minderjarigen?",
+            "18 jaar",
+        ),
+    ],
+)
+def test_a_situation_that_asks_something_gets_that_answered_besides_the_card(real_assistant, question, fact):
+    answer = real_assistant.ask(question)
+    assert answer.situational and answer.meldpunt is not None
+    assert fact in answer.body
