@@ -92,7 +92,11 @@ def lower_in_ranking(query: Query, hits: list[Hit], sentences: list, found, stat
     if all(h.chunk.id != holder.chunk.id for h in hits):
         hits = [*hits[: max(k - 1, 1)], holder]
         sentences = ans.candidates(hits, state.sentences)
-    found = check(query, hits, sentences, state, depth=len(hits))
+    # the check on the new hits, knowing what the strict search found (its relevance may rest on the
+    # sentence alone, where the ordinary check also reads neighbours and the section)
+    again_checked = check(query, hits, sentences, state, depth=len(hits))
+    still = tuple(t for t in again_checked.missing if t in deeper.missing)
+    found = dataclasses.replace(again_checked, missing=still, satisfied=not still)
     place = next(n for n, h in enumerate(hits) if h.chunk.id == holder.chunk.id)
     again = next((s for s in sentences if s.hit == place and s.position == holding.position), None)
     return hits, sentences, found, again
