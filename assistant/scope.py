@@ -187,8 +187,8 @@ def check_types(
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
-            if not answertype.same_word(near, specific):
-                continue
+            if specific and not answertype.same_word(near, specific):
+                continue  # (a question with no term of its own left pins no topic: every sentence counts)
             for t in types:
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people

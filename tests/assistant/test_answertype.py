@@ -101,6 +101,11 @@ def test_how_much_time_asks_a_duration_not_a_number():
     assert at.NUMBER in at.answer_types("Hoeveel cursisten doen mee?")
 
 
+def test_the_number_of_an_organisation_is_its_phone_number_not_a_count():
+    assert at.answer_types("What is the number of the helpdesk?") == (at.PHONE,)
+    assert at.answer_types("What is the number of shelters in the region?") == (at.NUMBER,)
+
+
 def test_contact_entities():
     assert has(at.PHONE, "Bel 010 - 236 52 56 voor advies.")
     assert has(at.PHONE, "Bereikbaar via 0800-1234.")

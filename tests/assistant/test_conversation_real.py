@@ -131,3 +131,9 @@ def test_a_situation_that_asks_something_gets_that_answered_besides_the_card(rea
     answer = real_assistant.ask(question)
     assert answer.situational and answer.meldpunt is not None
     assert fact in answer.body
+
+
+def test_an_english_question_naming_the_meldpunt_in_dutch_gets_its_number(real_assistant):
+    # no English or Dutch term of its own is left to pin the topic: the type check cannot judge relevance
+    answer = real_assistant.ask("Which phone number has the meldpunt got?")
+    assert not answer.out_of_scope and "236 52 56" in answer.answer
