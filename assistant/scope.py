@@ -162,6 +162,9 @@ def check_types(
     if not types:
         return answertype.TypeCheck((), True)
     specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
+    # English around a Dutch name may leave no term to pin the topic; words the dossier lacks still pin
+    # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
+    unpinned_topic = not specific and not query.unknown
     noun = answertype.counted_noun(query.type_text)
     noun_stems = set(tokenize(noun)) if noun else set()
     if query.lang == "en" and noun:
@@ -187,8 +190,10 @@ def check_types(
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
-            if specific and not answertype.same_word(near, specific):
-                continue  # (a question with no term of its own left pins no topic: every sentence counts)
+            if unpinned_topic:
+                pass  # (no term of its own left and none unknown: no topic pinned, every sentence counts)
+            elif not answertype.same_word(near, specific):
+                continue
             for t in types:
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people
