@@ -138,5 +138,5 @@ def test_kill_during_ingest_leaves_a_usable_index(dossier_index):
 
 
 @pytest.mark.slow
-def test_kill_during_ingest_twenty_times(dossier_index):
-    kill_trials(dossier_index, trials=20, seed=int(time.time()))
+def test_kill_during_ingest_ten_times(dossier_index):
+    kill_trials(dossier_index, trials=10, seed=int(time.time()))

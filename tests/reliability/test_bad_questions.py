@@ -165,7 +165,7 @@ question_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=question_text)
 def test_ask_never_raises_anything_but_question_error(hash_assistant, question):
     check_outcome(hash_assistant, question)

@@ -142,9 +142,9 @@ def test_kill_while_the_content_changes_leaves_old_or_new(versions):
 
 
 @pytest.mark.slow
-def test_kill_while_the_content_changes_twenty_times(versions):
+def test_kill_while_the_content_changes_ten_times(versions):
     settings, corpus, expected, _ = versions
-    alternate_with_kills(settings, corpus, expected, trials=20, seed=int(time.time()))
+    alternate_with_kills(settings, corpus, expected, trials=10, seed=int(time.time()))
 
 
 def test_questions_during_an_ingest_are_answered_from_a_whole_index(versions, monkeypatch):
