@@ -42,7 +42,8 @@ FOLLOWUPS = DATA / "followups.jsonl"  # labelled (previous, question, same_topic
 
 
 def load_examples(path: Path = EXAMPLES) -> list[dict]:
-    """The labelled questions: {"text", "label" (situation | lookup | out_of_scope), "lang"} per line."""
+    """The labelled questions: {"text", "label" (situation | lookup | out_of_scope), "lang"} per line;
+    "on_subject": true marks an out-of-scope question on the dossier's subject (for the subject model)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for n, r in enumerate(rows, start=1):
         if not isinstance(r.get("text"), str) or r.get("label") not in (POSITIVE, "lookup", "out_of_scope"):
@@ -201,7 +202,10 @@ def train(
     threshold = choose_threshold(probs, y, ruled)
     pred = (probs >= threshold) | ruled
     w, b = fit(x, y)
-    dw, db = fit(x, np.array([r["label"] != "out_of_scope" for r in rows], dtype=np.float64))
+    # The subject model: about the dossier's subject or not. A question on the subject that the dossier
+    # does not answer ("on_subject": a victim's compensation) is out of scope but still on the subject.
+    on_subject = [r["label"] != "out_of_scope" or r.get("on_subject", False) for r in rows]
+    dw, db = fit(x, np.array(on_subject, dtype=np.float64))
     model = SituationModel(w, b, threshold, MODEL_NAME, examples_digest(path), dw, db)
     pairs = [json.loads(line) for line in followups.read_text(encoding="utf-8").splitlines() if line.strip()]
     pairs = [p for p in pairs if refers_back(p["question"])]  # the model only decides these
