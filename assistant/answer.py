@@ -245,9 +245,11 @@ def compose(
     k: int,
     pinned: Hit | None = None,
     pinned_highlight: str = "",
+    lead: str | None = None,
 ) -> tuple[list[Citation], str]:
     """Citations (pinned passage first, then the passages of the chosen sentences, then the rest) and the
-    quoted body with markers."""
+    quoted body with markers. A `lead` of its own introduces a list of headings (overview.py): they are
+    then quoted without the heading label."""
     order: list[int] = []
     for s in chosen:
         if s.hit not in order:
@@ -267,7 +269,8 @@ def compose(
         n = number.get(hits[s.hit].chunk.id)
         if n is None:
             continue
-        lines.append(f"- {PHRASES[lang]['heading']}: {s.text} [{n}]" if s.heading else f"- {s.text} [{n}]")
+        label = f"{PHRASES[lang]['heading']}: " if s.heading and lead is None else ""
+        lines.append(f"- {label}{s.text} [{n}]")
         if not s.heading:
             highlight.setdefault(hits[s.hit].chunk.id, s.text)
     citations = [
@@ -284,5 +287,5 @@ def compose(
     ]
     body = ""
     if lines:
-        body = PHRASES[lang]["lead"] + "\n" + "\n".join(lines)
+        body = (lead or PHRASES[lang]["lead"]) + "\n" + "\n".join(lines)
     return citations, body

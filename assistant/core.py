@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant import advice, answertype, conversation, intent, lookfor, outofscope, quotes, scope
+from assistant import advice, answertype, conversation, intent, lookfor, outofscope, overview, quotes, scope
 from assistant import answer as ans
 from assistant import meldpunt as mp
 from assistant.advice import AdviceRanker
@@ -222,6 +222,12 @@ class Assistant:
             ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
             answer = self._situational(text, query, hits, sentences, state, verdict.borderline, best)
             return answer, signals
+        listed = overview.find(query, check.types, hits, state.index.chunks)
+        if listed is not None:  # "welke trainingen zijn er?": the section's own subsections
+            lead = overview.LEADS[query.lang].format(title=listed.title)
+            k_all = len(listed.hits)
+            cited, body = ans.compose(listed.hits, listed.headings, lang=query.lang, k=k_all, lead=lead)
+            return Answer(text, body, cited, situational=False, out_of_scope=False, lang=query.lang), signals
         chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
         if found is not None and found not in chosen:
             # what was looked for, right after the best quote, within the quote's length

@@ -137,3 +137,15 @@ def test_an_english_question_naming_the_meldpunt_in_dutch_gets_its_number(real_a
     # no English or Dutch term of its own is left to pin the topic: the type check cannot judge relevance
     answer = real_assistant.ask("Which phone number has the meldpunt got?")
     assert not answer.out_of_scope and "236 52 56" in answer.answer
+
+
+def test_which_trainings_lists_the_dossiers_own_training_sections(real_assistant):
+    answer = real_assistant.ask("welke trainingen kan ik volgen?")
+    assert not answer.situational and not answer.out_of_scope
+    lines = answer.answer.splitlines()
+    assert lines[0] == "Het dossier beschrijft onder ‘Opleidingen en trainingen’:"
+    sections = [c.section for c in answer.citations]
+    assert len(sections) >= 5 and all(s.startswith("Opleidingen en trainingen › ") for s in sections)
+    # each line is the heading of the section its marker cites, as the dossier writes it
+    for n, (line, section) in enumerate(zip(lines[1:], sections, strict=True), start=1):
+        assert line == f"- {section.split(' › ')[-1]} [{n}]"
