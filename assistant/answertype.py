@@ -317,6 +317,14 @@ def person_names(sentence: str, lower_words: set[str]) -> list[str]:
     return names
 
 
+_ROLE_RE = re.compile(rf"\b\w*(?:{_PERSON_ROLES})\w*\b")
+
+
+def _role(sentence_folded: str, query_folded: str) -> bool:
+    """A role ("de regionale beleidsregisseur zit dit overleg voor") that the question does not name."""
+    return any(m.group(0) not in query_folded for m in _ROLE_RE.finditer(sentence_folded))
+
+
 def _organisations(sentence: str, query_folded: str) -> bool:
     """A capitalised name or acronym that the question itself does not already contain."""
     for i, w in enumerate(_WORD_RE.findall(sentence)):
@@ -392,8 +400,8 @@ def has_entity(
         return bool(_URL_RE.search(s))
     if kind == PERSON:
         return bool(person_names(s, lower_words))
-    if kind == WHO:
-        return bool(person_names(s, lower_words)) or _organisations(s, fold(query))
+    if kind == WHO:  # a name, an organisation, or a role the question does not name itself
+        return bool(person_names(s, lower_words)) or _organisations(s, fold(query)) or _role(f, fold(query))
     if kind == WHERE:
         contact = _PHONE_RE.search(s) or _EMAIL_RE.search(s) or _URL_RE.search(s) or _ADDRESS_RE.search(s)
         return bool(contact) or _organisations(s, fold(query))

@@ -206,3 +206,12 @@ def test_one_word_laws_multi_word_law_titles_and_names_with_tussenvoegsel(questi
 def test_a_budget_question_wants_an_amount():
     assert at.PRICE in at.answer_types("Hoe groot is het budget voor de opvang?")
     assert at.PRICE in at.answer_types("Hoeveel subsidie is er beschikbaar?")
+
+
+def test_a_role_answers_who_unless_the_question_names_it():
+    question = "Wie leidt het overleg van de wijkteams?"
+    assert at.WHO in at.answer_types(question)
+    assert has(at.WHO, "De beleidsadviseur van de gemeente leidt dit overleg.", query=question)
+    assert not has(at.WHO, "Het overleg is elke maand op dinsdag.", query=question)
+    asked_role = "Wat doet de beleidsadviseur in het overleg?"
+    assert not has(at.WHO, "de beleidsadviseur neemt deel aan het overleg", query=asked_role)

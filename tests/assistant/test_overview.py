@@ -34,7 +34,9 @@ def hits_in(*sections):
     return [Hit(chunk=by_section[tuple(s)], score=1.0 - i / 10) for i, s in enumerate(sections)]
 
 
-COURSES = hits_in(["Cursussen", "Online module"], ["Cursussen"], ["Partners"], ["Cursussen", "Gesprekstechniek"])
+COURSES = hits_in(
+    ["Cursussen", "Online module"], ["Cursussen"], ["Partners"], ["Cursussen", "Gesprekstechniek"]
+)
 
 
 def test_which_plural_lists_the_subsections_in_the_documents_order():
