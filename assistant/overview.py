@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Sentence
-from assistant.query import Query, english_phrases
+from assistant.query import Query, word_stems
 from assistant.retrieve import Hit
 from index.chunk import Chunk
 from index.lexical import tokenize
@@ -47,10 +47,7 @@ def asked_nouns(question: str, lang: str) -> list[set[str]]:
     for word in (w for w in m.groups() if w):
         if len(word) < 5 or not word.endswith(("en", "s")):
             continue  # singular: "welke afdeling" asks for one
-        stems = set(tokenize(word))
-        if lang == "en":
-            for _positions, dutch in english_phrases([word]):
-                stems |= {t for w in dutch for t in tokenize(w)}
+        stems = word_stems(word, lang)
         if stems:
             out.append(stems)
     return out

@@ -381,6 +381,15 @@ def english_phrases(words: list[str]) -> list[tuple[list[int], tuple[str, ...]]]
     return found
 
 
+def word_stems(word: str, lang: str) -> set[str]:
+    """Stems of one word; of an English word also those of its Dutch glossary translations."""
+    stems = set(tokenize(word))
+    if lang == "en":
+        for _positions, dutch in english_phrases([word]):
+            stems |= {t for w in dutch for t in tokenize(w)}
+    return stems
+
+
 def _surface_for(vocab: Vocabulary, stem: str, typed: str) -> str:
     """A passage word with this stem, closest in length to what was typed (for answer-type rules)."""
     words = [w for w, s in vocab.surface.items() if s == stem]

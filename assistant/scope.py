@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from assistant import answertype
 from assistant.answer import TYPE_WORDS, Sentence, match_share
-from assistant.query import Query
+from assistant.query import Query, word_stems
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
 from index.text import normalise
@@ -166,12 +166,7 @@ def check_types(
     # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
     unpinned_topic = not specific and not query.unknown
     noun = answertype.counted_noun(query.type_text)
-    noun_stems = set(tokenize(noun)) if noun else set()
-    if query.lang == "en" and noun:
-        from assistant.query import english_phrases
-
-        for _positions, dutch in english_phrases([noun]):
-            noun_stems |= {t for w in dutch for t in tokenize(w)}
+    noun_stems = word_stems(noun, query.lang) if noun else set()
     by_hit: dict[int, list[Sentence]] = {}
     for s in sentences:
         by_hit.setdefault(s.hit, []).append(s)
@@ -190,10 +185,8 @@ def check_types(
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
-            if unpinned_topic:
-                pass  # (no term of its own left and none unknown: no topic pinned, every sentence counts)
-            elif not answertype.same_word(near, specific):
-                continue
+            if not unpinned_topic and not answertype.same_word(near, specific):
+                continue  # (an unpinned topic: every sentence counts)
             for t in types:
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people
