@@ -19,9 +19,9 @@ CHUNKS = [
     chunk(["Cursussen", "Gesprekstechniek"], "De cursus wordt twee keer per jaar gegeven.", 2),
     chunk(["Cursussen", "Signalen herkennen"], "Een ochtend over wat je kunt zien.", 3),
     chunk(["Cursussen", "Online module"], "Een module van een uur, in je eigen tijd.", 4),
-    chunk(["Partners"], "Met deze organisaties werken we samen.", 5),
-    chunk(["Partners", "Wijkteam"], "Het wijkteam kent de buurt.", 6),
-    chunk(["Partners", "Politie"], "De politie neemt aangiftes op.", 7),
+    chunk(["Ketenpartners"], "Met deze organisaties werken we samen.", 5),
+    chunk(["Ketenpartners", "Wijkteam"], "Het wijkteam kent de buurt.", 6),
+    chunk(["Ketenpartners", "Politie"], "De politie neemt aangiftes op.", 7),
 ]
 
 
@@ -35,7 +35,7 @@ def hits_in(*sections):
 
 
 COURSES = hits_in(
-    ["Cursussen", "Online module"], ["Cursussen"], ["Partners"], ["Cursussen", "Gesprekstechniek"]
+    ["Cursussen", "Online module"], ["Cursussen"], ["Ketenpartners"], ["Cursussen", "Gesprekstechniek"]
 )
 
 
@@ -49,17 +49,19 @@ def test_which_plural_lists_the_subsections_in_the_documents_order():
 
 
 def test_a_noun_ending_a_compound_of_the_title_counts():
-    hits = hits_in(["Partners", "Politie"], ["Partners"], ["Partners", "Wijkteam"])
+    hits = hits_in(["Ketenpartners", "Politie"], ["Ketenpartners"], ["Ketenpartners", "Wijkteam"])
     found = overview.find(ask("welke samenwerkingspartners heeft de gemeente?"), (), hits, CHUNKS)
     assert found is None  # the noun is longer than the title's word: not the same thing
-    found = overview.find(ask("Welke partners zijn er?"), (), hits, CHUNKS)
+    found = overview.find(ask("Welke partners zijn er?"), (), hits, CHUNKS)  # "partners" ends "Ketenpartners"
     assert found is not None and [s.text for s in found.headings] == ["Wijkteam", "Politie"]
 
 
 def test_singular_other_kinds_of_fact_and_retrieval_elsewhere_give_no_overview():
     assert overview.find(ask("Welke cursus gaat over gesprekken?"), (), COURSES, CHUNKS) is None
     assert overview.find(ask("Welke cursussen duren het langst?"), ("duration",), COURSES, CHUNKS) is None
-    elsewhere = hits_in(["Partners", "Politie"], ["Partners"], ["Cursussen"], ["Partners", "Wijkteam"])
+    elsewhere = hits_in(
+        ["Ketenpartners", "Politie"], ["Ketenpartners"], ["Cursussen"], ["Ketenpartners", "Wijkteam"]
+    )
     assert overview.find(ask("Welke cursussen volgt de politie?"), (), elsewhere, CHUNKS) is None
     assert overview.find(ask("Hoe lang duren de cursussen?"), (), COURSES, CHUNKS) is None
 
