@@ -22,6 +22,7 @@ from assistant import answer as ans
 from assistant import meldpunt as mp
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
+from assistant.followup import asks_for_itself
 from assistant.query import Query, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
@@ -256,13 +257,16 @@ class Assistant:
         turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and sexual
         exploitation?" after "Where do I report labour exploitation?"; alone it says little either way).
         A follow-up that alone is clearly a look-up ("wat is dat nummer ook alweer?" after a doubt: under
-        half the classifier's threshold) does not inherit the situation of the question it continues."""
+        half the classifier's threshold) does not inherit the situation of the question it continues, nor
+        does one that asks a question of its own ("kunnen mannen daar ook terecht?" after a described
+        situation asks about the shelter; "en seksuele uitbuiting?" only completes the previous one)."""
         query = prepare(text, state.vocab, history, related=self._detector.related)
         alone = self._detector.classify(text)
         if not (query.followup and query.previous) or alone.rule:
             return query, alone
         reading = self._detector.classify(f"{query.previous} {text}")
-        if reading.situational and alone.probability < self._detector.model.threshold / 2:
+        unlikely = alone.probability < self._detector.model.threshold / 2
+        if reading.situational and (unlikely or asks_for_itself(text)):
             return query, alone
         return query, reading
 

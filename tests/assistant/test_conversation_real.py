@@ -80,6 +80,25 @@ def test_a_factual_followup_after_a_situation_is_a_lookup_answered_from_what_was
     assert more.situational  # going on describing the situation is a situation again
 
 
+def test_a_followup_asking_its_own_question_after_a_situation_is_a_lookup(real_assistant):
+    situation, question = _turns(
+        real_assistant,
+        [
+            "Een man bij het wijkteam slaapt in de loods van zijn baas en durft niet weg. Wat doe ik?",
+            "en kunnen ze daar ook hun kinderen meenemen?",
+        ],
+    )
+    assert situation.situational and situation.meldpunt is not None
+    assert not question.situational and question.meldpunt is None
+
+
+def test_a_count_whose_noun_follows_the_number_is_answered_when_the_noun_is_common(real_assistant):
+    # 'gemeenten' stands in most passages, so it pins no topic; "23 gemeenten" answers by itself
+    answer = real_assistant.ask("hoeveel gemeenten horen bij onze regio eigenlijk?")
+    assert not answer.out_of_scope
+    assert "23 gemeenten" in answer.answer
+
+
 def test_a_count_the_first_passages_lack_is_found_lower_in_the_ranking(real_assistant):
     answer = real_assistant.ask("Hoeveel aandachtsfunctionarissen stelt iedere gemeente ten minste aan?")
     assert not answer.out_of_scope
