@@ -185,9 +185,13 @@ def check_types(
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
-            if not unpinned_topic and not answertype.same_word(near, specific):
-                continue  # (an unpinned topic: every sentence counts)
+            # (an unpinned topic: every sentence counts). A number followed by the noun counted ("23
+            # gemeenten" for "hoeveel gemeenten zitten in de regio?") is on the topic by itself: the noun
+            # may be too common in the dossier to pin one.
+            on_topic = unpinned_topic or answertype.same_word(near, specific)
             for t in types:
+                if not on_topic and not (t == answertype.NUMBER and noun_stems):
+                    continue
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people
                 if answertype.has_entity(
