@@ -105,7 +105,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         PERSON,
         re.compile(
-            r"\bnaam van\b|\bhoe heet\b|\bheet (de|het|hij|zij)\b|\bname of\b|\bwhat is (his|her) name\b|"
+            r"\bna(a)?m(en)? van\b|\bhoe he(et|ten)\b|\bhe(et|ten) (de|het|hij|zij|ze)\b|\bnames? of\b|"
+            r"\bwhat (is|are) (his|her|their) names?\b|"
             rf"\b(wie|who)( is| zijn| are|'s)? (de|het|onze|the|our)? ?(\w+ ){{0,2}}\w*({_PERSON_ROLES})\w*\b"
         ),
     ),
