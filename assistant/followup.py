@@ -38,6 +38,7 @@ _ANAPHORS = words(
     """
     hij zij ze hem haar hun hen die dat deze dit daar daarvan daarvoor daarmee daarbij daarin daarna
     hiervan hiervoor hiermee hierbij zo'n he she they him her them it its this that these those there
+    their his
 """
 )
 # Words that ask for a kind of answer but name no subject: 'hoe vaak?', 'en hoe lang?', 'how long?'.

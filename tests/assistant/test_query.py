@@ -140,6 +140,7 @@ HISTORY = [
         ("Die is dus gratis?", True),
         ("hoe vaak?", True),  # no subject of its own
         ("Van welke gemeente is hij burgemeester?", True),  # a pronoun refers back
+        ("how do I reach their office?", True),  # a possessive too
         ("seksuele uitbuiting?", False),  # names its own subject
         ("Wat kost een nieuw paspoort?", False),
         ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
