@@ -24,12 +24,16 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/dossier serve
 
+# Tests run in parallel processes (pytest-xdist), one per core by default: much of the suite waits on
+# subprocesses, servers and the browser. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # The same without the tests marked slow (kill trials, scale): a quicker round while working.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow"
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -27,6 +27,17 @@ if str(HOSTILE) not in sys.path:
 TALLY: Counter[str] = Counter()
 
 
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller adds up and prints the tally
+        workeroutput["reliability_tally"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("reliability_tally", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     if not TALLY:
         return
