@@ -45,6 +45,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b|"
             # an amount of money: budgets and subsidies are answered with euros or not at all
             r"\b(budget|budgetten|begroting|subsidiebedrag|bedrag|funding|grant amount)\b|"
+            r"\b(leges|tarief|tarieven|fees?)\b|"
             r"\bhoeveel (geld|subsidie)\b|\bhow much (money|funding)\b"
         ),
     ),
@@ -215,10 +216,31 @@ def named_phrases(question: str, stopwords) -> list[str]:
     return out
 
 
+# English puts the counted noun last in its phrase ("how many trafficking victims were ..."); Dutch
+# writes the compound as one word ("hoeveel mensenhandelslachtoffers"), so its first word is the noun.
+_PHRASE_END = words(
+    "the a an of for to and or in on at by from with were was are is be been do does did can could will "
+    "would should have has had there per each every last this that"
+)
+
+
 def counted_noun(question: str) -> str | None:
-    """The word after 'hoeveel'/'how many' (the thing counted), if any."""
-    m = re.search(r"\b(?:hoeveel|how many|het aantal|number of)\s+([\w-]+)", fold(question))
-    return m.group(1) if m else None
+    """The thing counted: the word after 'hoeveel'; after 'how many'/'number of', the last word of the
+    noun phrase that follows."""
+    f = fold(question)
+    m = re.search(r"\b(?:hoeveel|het aantal)\s+([\w-]+)", f)
+    if m:
+        return m.group(1)
+    m = re.search(r"\b(?:how many|number of)\s+((?:[\w-]+\s*){1,3})", f)
+    if not m:
+        return None
+    phrase = m.group(1).split()
+    kept = []
+    for w in phrase:
+        if w in _PHRASE_END:
+            break
+        kept.append(w)
+    return (kept or phrase)[-1]
 
 
 # ---------------------------------------------------------------- entities in a sentence

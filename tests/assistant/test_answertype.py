@@ -51,6 +51,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Welk telefoonnummer heeft de AVIM?", (at.PHONE,)),
         ("Wat is de naam van de officier van justitie?", (at.PERSON,)),
         ("Wie is de beleidsregisseur?", (at.PERSON,)),
+        ("Wat zijn de leges voor een paspoort?", (at.PRICE,)),
+        ("What are the fees for the course?", (at.PRICE,)),
         ("Hoe heten de specialisten van de AVIM?", (at.PERSON,)),
         ("Wat zijn de namen van de twee wijkagenten?", (at.PERSON,)),
         ("What are the names of the trainers?", (at.PERSON,)),
@@ -68,6 +70,9 @@ def test_counted_noun():
     assert at.counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
     assert at.counted_noun("How many victims were there?") == "victims"
     assert at.counted_noun("Wat is mensenhandel?") is None
+    # English ends its noun phrase with the noun counted
+    assert at.counted_noun("How many cleaning companies were fined?") == "companies"
+    assert at.counted_noun("the number of youth workers in the region") == "workers"
 
 
 def test_number_must_count_the_thing_asked_about():
