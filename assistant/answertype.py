@@ -62,7 +62,10 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(welk|welke|which|what) (wets?)?(artikel|artikelen|article|articles|wetsbepaling\w*|"
             r"bepaling\w*|section|provision)\b|\bwetsartikel\w*\b|\bart(ikel)?\.? ?\d+\w*\b|"
             r"\b(onder|in|volgens) welke (wet|wetten|regelgeving|wetsbepaling)\b|\bwetboek\b|"
-            r"\b(which|what|under which) (law|act|statute)\b|\b\d+[a-z]? (sr|sv|wvsr)\b|\bstrafrecht\b"
+            r"\b(which|what|under which) (law|act|statute)\b|\b\d+[a-z]? (sr|sv|wvsr)\b|\bstrafrecht\b|"
+            # the penalty for an offence stands in the law (and is answered with it or not at all)
+            r"\b(gevangenis|cel)straf\b|\bstrafmaat\b|\bmaximum(straf| penalty)\b|"
+            r"\b(prison|jail) (sentence|term)\b"
         ),
     ),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhow often\b|\bhow frequently\b")),

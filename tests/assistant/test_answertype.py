@@ -181,6 +181,8 @@ def test_named_phrases(question, names):
         "Is 197a Sr hier van toepassing?",
         "Which article of the code makes forced labour a crime?",
         "Onder welke wet valt mensensmokkel?",
+        "Hoeveel celstraf staat er op gedwongen bedelarij?",  # a penalty stands in the law
+        "What is the jail term for exploiting a domestic worker?",
     ],
 )
 def test_questions_for_a_legal_article_want_a_citation(question):

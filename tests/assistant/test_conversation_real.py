@@ -99,6 +99,11 @@ def test_a_count_whose_noun_follows_the_number_is_answered_when_the_noun_is_comm
     assert "23 gemeenten" in answer.answer
 
 
+def test_the_penalty_for_an_offence_is_refused_the_dossier_cites_no_law(real_assistant):
+    answer = real_assistant.ask("Hoeveel jaar gevangenisstraf riskeert iemand die arbeiders uitbuit?")
+    assert answer.out_of_scope and "wetsartikel" in answer.answer
+
+
 def test_a_count_the_first_passages_lack_is_found_lower_in_the_ranking(real_assistant):
     answer = real_assistant.ask("Hoeveel aandachtsfunctionarissen stelt iedere gemeente ten minste aan?")
     assert not answer.out_of_scope
