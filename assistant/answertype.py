@@ -219,31 +219,28 @@ def named_phrases(question: str, stopwords) -> list[str]:
     return out
 
 
-# English puts the counted noun last in its phrase ("how many trafficking victims were ..."); Dutch
-# writes the compound as one word ("hoeveel mensenhandelslachtoffers"), so its first word is the noun.
+# Where the phrase after "hoeveel"/"how many" ends: a function word or a verb of either language.
 _PHRASE_END = words(
     "the a an of for to and or in on at by from with were was are is be been do does did can could will "
-    "would should have has had there per each every last this that"
+    "would should have has had there per each every last this that van voor op bij met naar om er zijn "
+    "waren worden wordt kan kunnen mag mogen moet moeten heeft hebben de het een die dat deze dit "
+    "ongeveer minimaal maximaal ook nog iedere elke alle"
 )
 
 
 def counted_noun(question: str) -> str | None:
-    """The thing counted: the word after 'hoeveel'; after 'how many'/'number of', the last word of the
-    noun phrase that follows."""
-    f = fold(question)
-    m = re.search(r"\b(?:hoeveel|het aantal)\s+([\w-]+)", f)
-    if m:
-        return m.group(1)
-    m = re.search(r"\b(?:how many|number of)\s+((?:[\w-]+\s*){1,3})", f)
+    """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
+    it ("virtual reality brillen", "gemeenten zitten", "trafficking victims"; query.counted_stems picks)."""
+    m = re.search(r"\b(hoeveel|het aantal|how many|number of)\s+((?:[\w-]+\s*){1,3})", fold(question))
     if not m:
         return None
-    phrase = m.group(1).split()
+    phrase = m.group(2).split()
     kept = []
     for w in phrase:
         if w in _PHRASE_END:
             break
         kept.append(w)
-    return (kept or phrase)[-1]
+    return " ".join(kept or phrase[:1])
 
 
 # ---------------------------------------------------------------- entities in a sentence
@@ -253,6 +250,7 @@ _NUM_WORDS = (
     "vijftig|zestig|honderd|honderden|duizend|duizenden|tientallen|two|three|four|five|six|seven|eight|nine|ten|"
     "twelve|twenty|thirty|hundred|hundreds|thousand|thousands|dozens"
 )
+_PER_PERIOD = re.compile(r"\b(per|a|each|every) (jaar|maand|week|year|month)\b")
 _NUMBER_RE = re.compile(rf"\b(\d+([.,]\d+)?%?|{_NUM_WORDS}|eenmaal|tweemaal|driemaal)\b")
 _PRICE_RE = re.compile(
     r"€\s?\d|\b\d+([.,]\d+)? ?(euro|eur)\b|\b(gratis|kosteloos|kosteloze|free of charge|free)\b"
@@ -390,6 +388,11 @@ def has_entity(
         if not noun_stems:
             return bool(_NUMBER_RE.search(f))
         toks = _WORD_RE.findall(f)
+        if _PER_PERIOD.search(fold(query)) and _FREQ_RE.search(f):
+            # "hoeveel bijeenkomsten per jaar?": "komt twee keer per jaar bijeen" counts the meetings
+            near = {x for w in toks for x in (w, *stem(w)) if len(x) >= 5}
+            if any(a.startswith(b) or b.startswith(a) for a in near for b in noun_stems if len(b) >= 5):
+                return True
         for i, t in enumerate(toks):
             if not _NUMBER_RE.fullmatch(t) or _YEAR_RE.fullmatch(t):
                 continue

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from assistant import answer as ans
 from assistant import answertype, conversation, scope
 from assistant.followup import refers_back
-from assistant.query import Query
+from assistant.query import Query, counted_stems
 from assistant.retrieve import Hit
 from index.lexical import tokenize
 from index.text import normalise
@@ -38,6 +38,7 @@ def check(query: Query, hits: list[Hit], sentences: list, state, depth=TYPE_DEPT
         lower_words=state.lower_words,
         depth=depth,
         strict=strict,
+        idf=state.idf,
     )
 
 
@@ -65,13 +66,12 @@ def in_previous_answer(query: Query, hits: list[Hit], found, history: list | Non
 
 
 def _holds(kind: str, text: str, query: Query, state) -> bool:
-    noun = answertype.counted_noun(query.type_text)
     return answertype.has_entity(
         kind,
         text,
         lower_words=state.lower_words,
         query=query.text,
-        noun_stems=set(tokenize(noun)) if noun else set(),
+        noun_stems=counted_stems(query.type_text, query.lang, state.idf),
         stem=tokenize,
     )
 

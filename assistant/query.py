@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assistant import answertype
 from assistant.errors import QuestionError
 from assistant.followup import ENGLISH_STOP as _ENGLISH_STOP
 from assistant.followup import QUESTION_WORDS as _QUESTION_WORDS
@@ -388,6 +390,27 @@ def word_stems(word: str, lang: str) -> set[str]:
         for _positions, dutch in english_phrases([word]):
             stems |= {t for w in dutch for t in tokenize(w)}
     return stems
+
+
+RARE_IDF = math.log(5.0)  # idf of a stem in at most a quarter of the passages (scope.specific_terms)
+
+
+def counted_stems(question: str, lang: str, idf: dict[str, float]) -> set[str]:
+    """Stems the counted noun may have (answertype.counted_noun's phrase). Dutch writes the noun first
+    ("hoeveel gemeenten zitten er"), or last when its words stand apart ("virtual reality brillen"):
+    the first word, and the others that are rare in the dossier (`idf`). English ends the phrase with the
+    noun ("trafficking victims" counts victims): the last word with its Dutch translations, and when the
+    dossier has none of those ("VR headsets"), the rare words before it. A word common in the dossier
+    ("mensenhandel", "trafficking") says nothing about what is counted."""
+    phrase = answertype.counted_noun(question)
+    if not phrase:
+        return set()
+    parts = phrase.split()
+    head, rest = (parts[-1], parts[:-1]) if lang == "en" else (parts[0], parts[1:])
+    stems = word_stems(head, lang)
+    if lang == "en" and any(s in idf for s in stems):
+        return stems
+    return stems | {s for w in rest for s in word_stems(w, lang) if idf.get(s, 0.0) >= RARE_IDF}
 
 
 def _surface_for(vocab: Vocabulary, stem: str, typed: str) -> str:

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import answer, answertype
+from assistant.query import counted_stems
 
 WEIGHTS = Path(__file__).with_name("quotes.json")
 FEATURES = (
@@ -176,8 +177,7 @@ def features(
     default = max(idf.values(), default=1.0)
     core, alts = query.core, query.terms.alts
     types = question_types(query)
-    noun = answertype.counted_noun(query.type_text)
-    noun_stems = set(tokenize(noun)) if noun else set()
+    noun_stems = counted_stems(query.type_text, query.lang, idf)
     definition = answertype.is_definition_question(query.text)
     defining = {t for t in core} | {a for t in core for a, w in alts.get(t, {}).items() if w >= 1.0}
     q = np.asarray(qvec, dtype=np.float32) if qvec is not None else None

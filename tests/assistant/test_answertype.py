@@ -66,13 +66,24 @@ def test_answer_types(question, expected):
     assert at.answer_types(question) == expected
 
 
-def test_counted_noun():
+def test_counted_noun_is_the_phrase_up_to_a_function_word_or_verb():
     assert at.counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
     assert at.counted_noun("How many victims were there?") == "victims"
     assert at.counted_noun("Wat is mensenhandel?") is None
-    # English ends its noun phrase with the noun counted
-    assert at.counted_noun("How many cleaning companies were fined?") == "companies"
-    assert at.counted_noun("the number of youth workers in the region") == "workers"
+    assert at.counted_noun("How many cleaning companies were fined?") == "cleaning companies"
+    assert at.counted_noun("the number of youth workers in the region") == "youth workers"
+    assert at.counted_noun("hoeveel grote kantoren heeft de politie?") == "grote kantoren"
+
+
+def test_a_count_per_year_of_what_the_sentence_names_is_its_frequency():
+    per_year = "Hoeveel bijeenkomsten per jaar heeft de werkgroep?"
+    meets = "De werkgroep komt drie keer per jaar bijeen."
+    assert has(at.NUMBER, meets, query=per_year, noun="bijeenkomsten")
+    assert not has(at.NUMBER, meets, query="Hoeveel bijeenkomsten waren er?", noun="bijeenkomsten")
+    # a frequency of something else does not count reports per month
+    assert not has(
+        at.NUMBER, "Het loket is dagelijks open.", query="hoeveel meldingen per maand?", noun="meldingen"
+    )
 
 
 def test_number_must_count_the_thing_asked_about():

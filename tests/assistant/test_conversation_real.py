@@ -99,6 +99,11 @@ def test_a_count_whose_noun_follows_the_number_is_answered_when_the_noun_is_comm
     assert "23 gemeenten" in answer.answer
 
 
+def test_a_count_written_in_separate_words_is_answered(real_assistant):
+    answer = real_assistant.ask("Met hoeveel virtual reality brillen kan mijn team oefenen?")
+    assert not answer.out_of_scope and "10 VR-brillen" in answer.answer
+
+
 def test_the_penalty_for_an_offence_is_refused_the_dossier_cites_no_law(real_assistant):
     answer = real_assistant.ask("Hoeveel jaar gevangenisstraf riskeert iemand die arbeiders uitbuit?")
     assert answer.out_of_scope and "wetsartikel" in answer.answer

@@ -3,7 +3,14 @@
 import pytest
 
 from assistant.errors import QuestionError
-from assistant.query import Vocabulary, clean_question, is_followup, prepare, previous_user_question
+from assistant.query import (
+    Vocabulary,
+    clean_question,
+    counted_stems,
+    is_followup,
+    prepare,
+    previous_user_question,
+)
 from index.chunk import Chunk
 from index.lexical import tokenize
 from tests.assistant.conftest import MemoryIndex, make_chunks
@@ -218,3 +225,25 @@ def test_history_from_the_client_is_cleaned(vocab, history):
     if q.previous is not None:
         q.search_text.encode("utf-8")  # no lone surrogates reach the embedder
         assert len(q.previous) <= 500 and "\x00" not in q.previous
+
+
+# ---------------------------------------------------------------- the noun a count asks for
+
+IDF = {"kantor": 2.5, "grot": 2.5, "politie": 0.4, "mensenhandel": 0.1, "slachtoffer": 1.0, "scan": 2.5}
+
+
+def test_a_dutch_count_names_its_noun_first_or_as_a_rare_word_after_it():
+    # written apart the noun comes last; a verb may follow it
+    assert tokenize("kantoren")[0] in counted_stems("hoeveel grote kantoren zijn er?", "nl", IDF)
+    assert tokenize("kantoren")[0] in counted_stems("hoeveel kantoren bestaan er?", "nl", IDF)
+    # a word common in the dossier after the noun does not count ("slachtoffers mensenhandel")
+    stems = counted_stems("hoeveel slachtoffers mensenhandel zijn er?", "nl", IDF)
+    assert "slachtoffer" in stems and "mensenhandel" not in stems
+
+
+def test_an_english_count_counts_the_last_word_or_else_its_rare_modifiers():
+    # the common 'trafficking' (mensenhandel) says nothing about what is counted
+    stems = counted_stems("How many trafficking victims were helped?", "en", IDF)
+    assert "victim" in stems and "mensenhandel" not in stems
+    # 'gadgets' is no dossier word: a rare word before it ('scan') stands in
+    assert "scan" in counted_stems("How many scan gadgets are there?", "en", IDF)
