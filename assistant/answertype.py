@@ -103,7 +103,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         URL,
         re.compile(
             r"\b(wat|welke) is (de|het|hun) (website|webadres|url|link)\b|\burl\b|\bwebadres\b|"
-            r"\bwhat is the (website|url|link)\b|\bwhich website\b"
+            r"\bwhat is the (website|url|link)\b|\bwhich website\b|"
+            r"\b(waar|where)\b.*\b(online|op (het )?internet|on the (web|internet))\b"
         ),
     ),
     (
@@ -137,6 +138,7 @@ def answer_types(question: str) -> tuple[str, ...]:
         DATE: {WHEN, YEAR},
         PERSON: {WHO},
         EMAIL: {ADDRESS},
+        URL: {WHERE},
         FREQUENCY: {WHEN},
         DURATION: {WHEN},
     }

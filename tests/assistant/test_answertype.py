@@ -52,6 +52,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Wat is de naam van de officier van justitie?", (at.PERSON,)),
         ("Wie is de beleidsregisseur?", (at.PERSON,)),
         ("Wat zijn de leges voor een paspoort?", (at.PRICE,)),
+        ("Waar vind ik de Nationaal Rapporteur online?", (at.URL,)),
+        ("Where is Fier on the web?", (at.URL,)),
         ("What are the fees for the course?", (at.PRICE,)),
         ("Hoe heten de specialisten van de AVIM?", (at.PERSON,)),
         ("Wat zijn de namen van de twee wijkagenten?", (at.PERSON,)),
