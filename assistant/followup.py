@@ -63,14 +63,34 @@ def asks_for_itself(question: str) -> bool:
 _NOT_CONTENT = DUTCH_STOPWORDS | ENGLISH_STOP | QUESTION_WORDS | _ASKING
 
 
+# Dutch splits "ervoor", "erover", ... around the sentence: "is er een cursus voor?" refers back as
+# "daarvoor" does. A turn ending in one of these after "er" has that pronoun.
+_STRANDED = words("voor over mee aan bij op in uit van naar door tegen")
+# A finite verb makes a question of its own ("Wat is BUIT?"); without one a short turn that opens with a
+# question word only completes the previous question ("hoe vaak bijeen?", "waar precies?").
+_FINITE = words(
+    """
+    is zijn ben bent was waren heeft hebben heb had doet doen komt komen kan kunnen kun mag mogen moet
+    moeten gaat gaan wordt worden word zit zitten staat staan geeft geven biedt bieden valt vallen are
+    were does do did has have can could will should may
+"""
+)
+_QUESTION_START = words("hoe wat wie waar wanneer hoeveel welke welk waarom how what who where when which")
+
+
 def refers_back(question: str) -> bool:
-    """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns), or has
-    no content word of its own ('hoe vaak?')."""
+    """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns; also
+    Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a question word
+    with a word or two and no verb ('hoe vaak bijeen?')."""
     q = fold(question).strip()
     tokens = re.findall(r"[\w'-]+", q)
     if _CONTINUES.match(q):
         return True
     if len(tokens) <= _MAX_ANAPHORIC_WORDS and any(t in _ANAPHORS for t in tokens):
+        return True
+    if len(tokens) <= _MAX_ANAPHORIC_WORDS and "er" in tokens[:-1] and tokens[-1] in _STRANDED:
+        return True
+    if 1 < len(tokens) <= 3 and tokens[0] in _QUESTION_START and not set(tokens) & _FINITE:
         return True
     return all(t in _NOT_CONTENT for t in tokens)
 

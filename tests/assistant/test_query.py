@@ -148,6 +148,10 @@ HISTORY = [
         ("hoe vaak?", True),  # no subject of its own
         ("Van welke gemeente is hij burgemeester?", True),  # a pronoun refers back
         ("how do I reach their office?", True),  # a possessive too
+        ("is er ook een folder over?", True),  # er ... over = daarover
+        ("waar precies naartoe?", True),  # a question word and no verb
+        ("Wat is Fier?", False),  # a verb: a question of its own
+        ("zijn er trainingen voor jongeren?", False),  # 'er' without a stranded preposition
         ("seksuele uitbuiting?", False),  # names its own subject
         ("Wat kost een nieuw paspoort?", False),
         ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
