@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.followup import ENGLISH_STOP
+from index.lexical import DUTCH_STOPWORDS
 from index.text import fold, words
 
 NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency", "duration", "year", "when"
@@ -222,11 +224,8 @@ def named_phrases(question: str, stopwords) -> list[str]:
 
 
 # Where the phrase after "hoeveel"/"how many" ends: a function word or a verb of either language.
-_PHRASE_END = words(
-    "the a an of for to and or in on at by from with were was are is be been do does did can could will "
-    "would should have has had there per each every last this that van voor op bij met naar om er zijn "
-    "waren worden wordt kan kunnen mag mogen moet moeten heeft hebben de het een die dat deze dit "
-    "ongeveer minimaal maximaal ook nog iedere elke alle"
+_PHRASE_END = DUTCH_STOPWORDS | ENGLISH_STOP | words(
+    "alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per"
 )
 
 
