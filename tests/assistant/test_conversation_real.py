@@ -99,6 +99,12 @@ def test_a_count_whose_noun_follows_the_number_is_answered_when_the_noun_is_comm
     assert "23 gemeenten" in answer.answer
 
 
+def test_what_an_organisation_is_part_of_is_quoted_first_in_english_too(real_assistant):
+    answer = real_assistant.ask("The ESSM, what larger foundation is that part of?")
+    first_quote = answer.answer.splitlines()[1]
+    assert "Stichting Humanitas" in first_quote
+
+
 def test_a_count_written_in_separate_words_is_answered(real_assistant):
     answer = real_assistant.ask("Met hoeveel virtual reality brillen kan mijn team oefenen?")
     assert not answer.out_of_scope and "10 VR-brillen" in answer.answer
