@@ -73,10 +73,12 @@ class Vocabulary:
         prefix = w[:need]
         best, best_len = None, 0
         for s in self._by_prefix.get(prefix[:4], ()):
+            # a participle meets its verb: 'organiseert' ~ 'georganiseerd' (read without its ge-)
+            form = s[2:] if s.startswith("ge") and len(s) > 7 and s[2:6] == prefix[:4] else s
             # Same family, similar length: 'crisisopvang' is not a form of 'crisisopvangplekken'.
-            if not s.startswith(prefix) or s == w or not 0.7 * len(w) <= len(s) <= len(w) + 4:
+            if not form.startswith(prefix) or form == w or not 0.7 * len(w) <= len(form) <= len(w) + 4:
                 continue
-            n = len(os.path.commonprefix([s, w]))
+            n = len(os.path.commonprefix([form, w]))
             if n > best_len or (
                 n == best_len
                 and best
@@ -90,6 +92,8 @@ class Vocabulary:
         out: dict[str, list[str]] = {}
         for s in self.surface:
             out.setdefault(s[:4], []).append(s)
+            if s.startswith("ge") and len(s) > 7:
+                out.setdefault(s[2:6], []).append(s)
         return out
 
     def split_compound(self, word: str) -> list[str] | None:

@@ -20,6 +20,7 @@ EXTRA = [
     "De e-learning is voor professionals. Het netwerk van aandachtsfunctionarissen komt samen.",
     "Jaarlijks brengen zij landelijke kerncijfers uit. De crisisopvang biedt een veilige plek.",
     "Die cijfers komen niet terug in de regionale aanpak.",
+    "De cursus wordt georganiseerd door de stichting. Dit is een organisatorisch punt.",
 ]
 
 
@@ -251,3 +252,8 @@ def test_an_english_count_counts_the_last_word_or_else_its_rare_modifiers():
     assert "victim" in stems and "mensenhandel" not in stems
     # 'gadgets' is no dossier word: a rare word before it ('scan') stands in
     assert "scan" in counted_stems("How many scan gadgets are there?", "en", IDF)
+
+
+def test_a_verb_meets_its_participle_in_the_dossier(vocab):
+    # 'organiseert' is a form of 'georganiseerd', not of 'organisatorisch'
+    assert vocab.related("organiseert") == tokenize("georganiseerd")[0]
