@@ -55,6 +55,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         NUMBER,
         re.compile(
             r"\bhoeveel\b(?! tijd)|\bhow many\b|\bhow much\b(?! time)|\bwelk aantal\b|\bhet aantal\b|"
+            r"\b(group|class) size\b|\bgroepsgrootte\b|\b(minimum|maximum|minimale|maximale) aantal\b|"
             r"(?<!phone )(?<!telephone )\bnumber of\b(?! the\b)"
         ),
     ),

@@ -53,6 +53,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Wie is de beleidsregisseur?", (at.PERSON,)),
         ("Wat zijn de leges voor een paspoort?", (at.PRICE,)),
         ("Waar vind ik de Nationaal Rapporteur online?", (at.URL,)),
+        ("Wat is de groepsgrootte voor de workshop?", (at.NUMBER,)),
+        ("What is the maximum class size?", (at.NUMBER,)),
         ("Where is Fier on the web?", (at.URL,)),
         ("What are the fees for the course?", (at.PRICE,)),
         ("Hoe heten de specialisten van de AVIM?", (at.PERSON,)),
