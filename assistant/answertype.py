@@ -47,7 +47,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b|"
             # an amount of money: budgets and subsidies are answered with euros or not at all
             r"\b(budget|budgetten|begroting|subsidiebedrag|bedrag|funding|grant amount)\b|"
-            r"\b(leges|tarief|tarieven|fees?)\b|"
+            r"\b(leges|tarief|tarieven|fees?)\b|\bwat zijn de kosten\b|\bwhat are the costs\b|"
             r"\bhoeveel (geld|subsidie)\b|\bhow much (money|funding)\b"
         ),
     ),

@@ -52,6 +52,7 @@ def has(kind, sentence, *, query="", noun=None):
         ("Wat is de naam van de officier van justitie?", (at.PERSON,)),
         ("Wie is de beleidsregisseur?", (at.PERSON,)),
         ("Wat zijn de leges voor een paspoort?", (at.PRICE,)),
+        ("Wat zijn de kosten van de cursus?", (at.PRICE,)),
         ("Waar vind ik de Nationaal Rapporteur online?", (at.URL,)),
         ("Wat is de groepsgrootte voor de workshop?", (at.NUMBER,)),
         ("What is the maximum class size?", (at.NUMBER,)),
