@@ -255,7 +255,9 @@ def analyse_terms(text: str, lang: str, vocab: Vocabulary) -> Terms:
     out = Terms()
     used: set[int] = set()  # positions of words taken by an English glossary phrase
     words = WORD.findall(text)
-    if lang == "en":
+    if lang == "en":  # "anti-trafficking" is "trafficking" to the glossary; "e-learning" stays whole
+        parts = [[w] if fold(w).replace("-", "") in vocab.surface else w.split("-") for w in words]
+        words = [p for group in parts for p in group if p]
         # Each English phrase becomes its first Dutch rendering, the others count as the same term.
         for positions, dutch in english_phrases(words):
             used.update(positions)

@@ -126,6 +126,12 @@ def test_english_inflections_find_the_glossary(vocab):
     assert tokenize("uitbuiting")[0] in set(q.core) | {a for g in q.terms.alts.values() for a in g}
 
 
+def test_a_hyphenated_english_word_reaches_the_glossary_through_its_parts(vocab):
+    q = prepare("Is there an anti-exploitation team?", vocab)
+    assert tokenize("uitbuiting")[0] in set(q.core) | {a for g in q.terms.alts.values() for a in g}
+    assert tokenize("e-learning")[0] in prepare("How long is the e-learning?", vocab).core
+
+
 def test_english_false_friends_stay_out(vocab):
     q = prepare("How long does the e-learning take?", vocab)
     assert tokenize("taken")[0] not in q.core  # 'take' is not 'taken' (tasks)
