@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from reliability_tally import TALLY, report
 
 from index.offline import OFFLINE_ENV
 
@@ -75,3 +76,21 @@ def dossier_index(tmp_path_factory):
         settings = Settings(data_dir=data, corpus_dir=CORPUS, _env_file=None)
         ingest_corpus(settings, load_embedder(settings))
     return settings
+
+
+# ---------------------------------------------------------------- the reliability tally
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller adds up and prints the tally
+        workeroutput["reliability_tally"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("reliability_tally", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    report(terminalreporter)

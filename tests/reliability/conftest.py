@@ -1,18 +1,17 @@
 """Reliability test fixtures: a fast hash-embedded index, subprocess helpers, a tally, a markup check.
 
-The tally counts every bad question, bad document and kill the tests tried; the counts are printed at
-the end of the run (and written to $DOSSIER_RELIABILITY_TALLY when set), for the report on the issue.
+The tally (tests/reliability_tally.py) counts every bad question, bad document and kill the tests tried;
+tests/conftest.py prints it at the end of the run, for the report on the issue.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
+from reliability_tally import TALLY  # noqa: F401 (the tests import it from here)
 
 from index.offline import OFFLINE_ENV
 
@@ -23,30 +22,6 @@ DOSSIER_BIN = Path(sys.executable).with_name("dossier")
 
 if str(HOSTILE) not in sys.path:
     sys.path.insert(0, str(HOSTILE))
-
-TALLY: Counter[str] = Counter()
-
-
-def pytest_sessionfinish(session):
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:  # a pytest-xdist worker: the controller adds up and prints the tally
-        workeroutput["reliability_tally"] = dict(TALLY)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error):
-    TALLY.update(getattr(node, "workeroutput", {}).get("reliability_tally", {}))
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not TALLY:
-        return
-    terminalreporter.write_sep("-", "reliability tally")
-    for key, value in sorted(TALLY.items()):
-        terminalreporter.write_line(f"{key}: {value}")
-    target = os.environ.get("DOSSIER_RELIABILITY_TALLY")
-    if target:
-        Path(target).write_text(json.dumps(dict(TALLY), indent=1), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- environment and subprocesses
