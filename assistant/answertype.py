@@ -232,7 +232,7 @@ _PHRASE_END = DUTCH_STOPWORDS | ENGLISH_STOP | words(
 
 def counted_noun(question: str) -> str | None:
     """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
-    it ("virtual reality brillen", "gemeenten zitten", "trafficking victims"; query.counted_stems picks)."""
+    it ("losse vr brillen", "gemeenten doen", "shelter places"; query.counted_stems picks)."""
     m = re.search(r"\b(hoeveel|het aantal|how many|number of)\s+((?:[\w-]+\s*){1,3})", fold(question))
     if not m:
         return None

@@ -254,19 +254,18 @@ class Assistant:
 
         A turn is read with the previous question only when it refers back and is on the same topic
         (query.prepare; the topic judged by the model); a new topic stands alone. Situational is decided per
-        turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and sexual
-        exploitation?" after "Where do I report labour exploitation?"; alone it says little either way).
-        A follow-up that alone is clearly a look-up ("wat is dat nummer ook alweer?" after a doubt: under
-        half the classifier's threshold) does not inherit the situation of the question it continues, nor
-        does one that asks a question of its own ("kunnen mannen daar ook terecht?" after a described
-        situation asks about the shelter; "en seksuele uitbuiting?" only completes the previous one)."""
+        turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and for
+        sexual exploitation?" after "Where do I report forced labour?"; alone it says little either way).
+        A follow-up that asks a question of its own is judged alone ("welk nummer was dat ook alweer?" after
+        a doubt, "kunnen ze daar ook hun kinderen meenemen?" after a described situation: look-ups); one that
+        only completes the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?")
+        inherits its situation."""
         query = prepare(text, state.vocab, history, related=self._detector.related)
         alone = self._detector.classify(text)
         if not (query.followup and query.previous) or alone.rule:
             return query, alone
         reading = self._detector.classify(f"{query.previous} {text}")
-        unlikely = alone.probability < self._detector.model.threshold / 2
-        if reading.situational and (unlikely or asks_for_itself(text)):
+        if reading.situational and asks_for_itself(text):
             return query, alone
         return query, reading
 

@@ -48,7 +48,8 @@ _MAX_ANAPHORIC_WORDS = 10  # a longer turn names its own subject (a narrative's 
 
 # A turn that opens (after a connective) with a question word or a verb asks a question of its own.
 _OWN_QUESTION = QUESTION_WORDS | words(
-    "wie wat hoe is was heeft hebben wordt doet who what how where when which why are can could does do did"
+    "wie wat hoe is was heeft hebben wordt doet kan moet zijn who what how where when which why are can "
+    "could does do did"
 )
 
 
@@ -63,11 +64,11 @@ def asks_for_itself(question: str) -> bool:
 _NOT_CONTENT = DUTCH_STOPWORDS | ENGLISH_STOP | QUESTION_WORDS | _ASKING
 
 
-# Dutch splits "ervoor", "erover", ... around the sentence: "is er een cursus voor?" refers back as
-# "daarvoor" does. A turn ending in one of these after "er" has that pronoun.
+# Dutch splits "ervoor", "erover", ... around the sentence: "is er een folder over?" refers back as
+# "daarover" does. A turn ending in one of these after "er" has that pronoun.
 _STRANDED = words("voor over mee aan bij op in uit van naar door tegen")
-# A finite verb makes a question of its own ("Wat is BUIT?"); without one a short turn that opens with a
-# question word only completes the previous question ("hoe vaak bijeen?", "waar precies?").
+# A finite verb makes a question of its own ("Wat is Fier?"); without one a short turn that opens with a
+# question word only completes the previous question ("waar precies naartoe?", "hoe vaak dan?").
 _FINITE = words(
     """
     is zijn ben bent was waren heeft hebben heb had doet doen komt komen kan kunnen kun mag mogen moet
@@ -81,7 +82,7 @@ _QUESTION_START = words("hoe wat wie waar wanneer hoeveel welke welk waarom how 
 def refers_back(question: str) -> bool:
     """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns; also
     Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a question word
-    with a word or two and no verb ('hoe vaak bijeen?')."""
+    with a word or two and no verb ('waar precies naartoe?')."""
     q = fold(question).strip()
     tokens = re.findall(r"[\w'-]+", q)
     if _CONTINUES.match(q):

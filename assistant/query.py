@@ -399,9 +399,9 @@ RARE_IDF = math.log(5.0)  # idf of a stem in at most a quarter of the passages (
 
 def counted_stems(question: str, lang: str, idf: dict[str, float]) -> set[str]:
     """Stems the counted noun may have (answertype.counted_noun's phrase). Dutch writes the noun first
-    ("hoeveel gemeenten zitten er"), or last when its words stand apart ("virtual reality brillen"):
+    ("hoeveel gemeenten doen er mee"), or last when its words stand apart ("hoeveel virtual reality sets"):
     the first word, and the others that are rare in the dossier (`idf`). English ends the phrase with the
-    noun ("trafficking victims" counts victims): the last word with its Dutch translations, and when the
+    noun ("trafficking cases" counts cases): the last word with its Dutch translations, and when the
     dossier has none of those ("VR headsets"), the rare words before it. A word common in the dossier
     ("mensenhandel", "trafficking") says nothing about what is counted."""
     phrase = answertype.counted_noun(question)

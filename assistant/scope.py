@@ -187,7 +187,7 @@ def check_types(
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
             # (an unpinned topic: every sentence counts). A number followed by the noun counted ("23
-            # gemeenten" for "hoeveel gemeenten zitten in de regio?") is on the topic by itself: the noun
+            # gemeenten" for "hoeveel gemeenten telt de regio?") is on the topic by itself: the noun
             # may be too common in the dossier to pin one.
             on_topic = unpinned_topic or answertype.same_word(near, specific)
             for t in types:

@@ -45,7 +45,9 @@ def test_followups_that_refer_back_are_read_with_their_subject(real_assistant):
 
 
 def test_an_elliptic_turn_after_a_referral_question_is_a_referral_too(real_assistant):
-    _first, second = _turns(real_assistant, ["Where can I report forced labour?", "and sexual exploitation?"])
+    _first, second = _turns(
+        real_assistant, ["Where can I report forced labour?", "and for sexual exploitation?"]
+    )
     assert second.situational and second.meldpunt is not None
 
 
@@ -85,7 +87,7 @@ def test_a_followup_asking_its_own_question_after_a_situation_is_a_lookup(real_a
         real_assistant,
         [
             "Een man bij het wijkteam slaapt in de loods van zijn baas en durft niet weg. Wat doe ik?",
-            "en kunnen ze daar ook hun kinderen meenemen?",
+            "kunnen ze daar ook hun kinderen meenemen?",
         ],
     )
     assert situation.situational and situation.meldpunt is not None

@@ -192,6 +192,7 @@ def test_a_chain_of_followups_reads_back_to_its_subject():
     [
         ("en is hij gratis?", True),
         ("wie zit dat voor?", True),
+        ("en kan ik er ook heen fietsen?", True),  # a verb first asks a question of its own
         ("en het platform?", False),
         ("and for minors?", False),
     ],
