@@ -59,7 +59,7 @@ def test_split_units_keeps_lead_in_with_its_items():
     [
         "Wat is de definitie van mensenhandel?",
         "Hoeveel gemeenten zitten in het netwerk?",
-        "Wat zijn de taken van de aandachtsfunctionaris?",
+        "Welke taken heeft de aandachtsfunctionaris?",
         "Wat is de langste verblijfsduur in de crisisopvang?",
         "Welke burgemeester is aangewezen als portefeuillehouder?",
     ],
@@ -83,7 +83,7 @@ def test_best_passage_is_cited_first_and_highlighted(assistant):
 
 
 def test_list_is_quoted_with_its_items_across_passages(assistant):
-    answer = assistant.ask("Wat zijn de taken van de aandachtsfunctionaris?")
+    answer = assistant.ask("Welke taken heeft de aandachtsfunctionaris?")
     lines = [s for s, _ in quoted_lines(answer)]
     assert lines[0].startswith("De aandachtsfunctionaris heeft de volgende taken: - Zet aan")
     assert "Is het aanspreekpunt voor collega's met signalen;" in lines  # from the next passage
@@ -176,7 +176,7 @@ def test_a_lookup_after_a_situation_is_not_situational(assistant):
         {"role": "user", "content": "Een man slaapt op zijn werk en krijgt geen loon. Wie bel ik?"},
         {"role": "assistant", "content": "Bel het meldpunt."},
     ]
-    answer = assistant.ask("Hoe lang duurt de e-learning BUIT?", history)
+    answer = assistant.ask("Hoe lang ben je bezig met de e-learning BUIT?", history)
     assert not answer.situational and answer.meldpunt is None and not answer.out_of_scope
 
 

@@ -38,7 +38,7 @@ def test_a_lookup_and_an_out_of_scope_turn_after_a_situation(real_assistant):
 def test_followups_that_refer_back_are_read_with_their_subject(real_assistant):
     first, second, third = _turns(
         real_assistant,
-        ["Wat is de e-learning BUIT?", "hoe lang duurt die?", "en is hij geaccrediteerd?"],
+        ["Vertel eens over de e-learning BUIT.", "hoe lang duurt die ongeveer?", "en is die geaccrediteerd?"],
     )
     assert "maximaal 30 minuten" in second.answer
     assert "niet geaccrediteerd" in third.answer and not third.out_of_scope
@@ -124,7 +124,7 @@ def test_a_count_the_first_passages_lack_is_found_lower_in_the_ranking(real_assi
 
 
 def test_a_kind_of_fact_the_dossier_lacks_is_still_refused(real_assistant):
-    answer = real_assistant.ask("Wat is het e-mailadres van het meld- en adviespunt?")
+    answer = real_assistant.ask("Welk e-mailadres heeft het meld- en adviespunt?")
     assert answer.out_of_scope and "e-mailadres" in answer.answer
 
 

@@ -54,14 +54,14 @@ SITUATIONAL = [
 ]
 
 LOOKUPS = [
-    "Hoeveel VR-brillen zijn er beschikbaar?",
+    "Hoeveel VR-brillen kan ik lenen?",
     "Waarin verschilt smokkel van handel in mensen?",
     "Is het ESSM er ook voor slachtoffers van arbeidsuitbuiting?",
     "Wat is de definitie van mensenhandel?",
-    "Wat zijn de taken van de aandachtsfunctionaris?",
+    "Welke taken heeft een aandachtsfunctionaris?",
     "Wat moet een gemeente volgens het IBP doen?",
     "Bij wie kan ik terecht als ik interesse heb in een training?",
-    "Wat is het telefoonnummer van het meldpunt?",
+    "Welk telefoonnummer heeft het meldpunt?",
     "Hoe vaak vergadert het platform?",
     "Sinds wanneer is er een regionale meldroutekaart?",
     "Welke organisaties werken samen in het RIEC?",

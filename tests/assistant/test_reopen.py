@@ -63,10 +63,10 @@ def test_an_index_of_another_model_is_refused_until_rebuilt(corpus, monkeypatch)
     assert "ander embeddingmodel" in report.rebuilt_because
     assistant = Assistant(settings, embedder=HashEmbedder(dim=32))
     assert assistant.index.manifest["model"] == "hash-32"
-    assistant.ask("Wat is de crisisopvang?")  # answered (with the hash fake: refused), no error
+    assistant.ask("Wat biedt de crisisopvang?")  # answered (with the hash fake: refused), no error
 
     # A running assistant that finds a newer index of another model says so instead of answering.
     ingest_corpus(settings, HashEmbedder(dim=16))
     monkeypatch.setattr(core, "REOPEN_CHECK_SECONDS", 0.0)
     with pytest.raises(IndexOutdated):
-        assistant.ask("Wat is de crisisopvang?")
+        assistant.ask("Wat biedt de crisisopvang?")

@@ -64,14 +64,14 @@ def test_model_round_trips_through_json(tmp_path):
 def test_detector_combines_rules_and_classifier_with_a_fake_embedding():
     # dimension 0 = "situation-ness" of the fake embedding, dimension 1 = on the dossier's subject
     model = SituationModel(np.array([4.0, 0.0]), -2.0, 0.5, domain_weights=np.array([0.0, 4.0]), related=0.9)
-    fake = {"Een man slaapt in de loods.": [1.0, 0.0], "Wat doet de AVIM?": [0.0, 1.0]}
+    fake = {"Een man slaapt in de loods.": [1.0, 0.0], "Welke taken heeft de AVIM?": [0.0, 1.0]}
     det = Detector(model, embed_query=lambda t: np.array(fake.get(t, [0.0, 1.0])))
     # (a turn is "related" to the previous one while it stays on the dossier's subject)
     assert det.classify("Een man slaapt in de loods.").situational
-    assert not det.classify("Wat doet de AVIM?").situational
+    assert not det.classify("Welke taken heeft de AVIM?").situational
     assert det.classify("Ik twijfel over de AVIM.").rule == "doubt"  # the rule, whatever the model says
-    assert det.related("Wat doet de AVIM?", "Een man slaapt in de loods.")
-    assert not det.related("Een man slaapt in de loods.", "Wat doet de AVIM?")
+    assert det.related("Welke taken heeft de AVIM?", "Een man slaapt in de loods.")
+    assert not det.related("Een man slaapt in de loods.", "Welke taken heeft de AVIM?")
 
 
 def test_examples_are_labelled_and_both_languages():
