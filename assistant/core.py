@@ -272,7 +272,7 @@ class Assistant:
     @staticmethod
     def _topic_terms(query: Query, state: IndexState) -> int:
         """Question terms that pin down a topic; a follow-up's topic may stand in the question it continues
-        ("hoe lang duurt die?" after "Wat is de e-learning BUIT?")."""
+        ("hoe lang duurt die ongeveer?" after "Vertel eens over de e-learning BUIT.")."""
         n = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
         if query.followup and query.context is not None:
             previous = dataclasses.replace(query, terms=query.context)

@@ -32,7 +32,7 @@ QUESTION_WORDS = words(
 """
 )
 # A turn that continues the previous one: it opens with a connective ("en bij ...?", "and for minors?")
-# or refers back with a pronoun ("hoe lang duurt die?", "Van welke gemeente is hij burgemeester?").
+# or refers back with a pronoun ("hoe lang duurt die ongeveer?", "In welke gemeente is hij burgemeester?").
 _CONTINUES = re.compile(r"^(en|maar|of|ook|plus|and|but|also|or|what about|how about|hoe zit het met)\b")
 _ANAPHORS = words(
     """
@@ -54,7 +54,7 @@ _OWN_QUESTION = QUESTION_WORDS | words(
 
 
 def asks_for_itself(question: str) -> bool:
-    """'en is hij geaccrediteerd?', 'wie zit dat voor?': a question of its own, not just a new subject."""
+    """'en is die geaccrediteerd?', 'wie leidt dat?': a question of its own, not just a new subject."""
     tokens = re.findall(r"[\w'-]+", fold(question))
     while tokens and _CONTINUES.match(tokens[0]):
         tokens = tokens[1:]

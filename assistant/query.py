@@ -4,7 +4,7 @@
 - Terms the index does not know are corrected against its vocabulary (assistant/vocabulary.py:
   "portefeuilehouder" finds "portefeuillehouder"), read as a related form, or split as a compound.
 - English words reach the Dutch passages through assistant/glossary.toml (domain vocabulary).
-- A follow-up ("en bij criminele uitbuiting?", "hoe lang duurt die?") is read together with the previous
+- A follow-up ("en bij criminele uitbuiting?", "hoe lang duurt die dan?") is read together with the previous
   user question, when it refers back and is on the same topic; a new topic stands alone.
 """
 
@@ -108,7 +108,7 @@ class Query:
     def type_texts(self) -> list[str]:
         """Where to look for the answer type: the question, and for a follow-up also the one before it
         ('Hoe vaak komt de tafel bijeen?' - 'en het platform?' still asks how often), unless the turn
-        has a question of its own ('en is hij geaccrediteerd?' asks yes or no, not how long)."""
+        has a question of its own ('en is die geaccrediteerd?' asks yes or no, not how long)."""
         texts = [self.type_text]
         if self.followup and self.context is not None and not asks_for_itself(self.text):
             texts.append(self.context.corrected_text or self.previous or "")
@@ -207,7 +207,7 @@ def user_questions(history: list | None) -> list[str]:
 
 def previous_user_question(history: list | None, depth: int = 3) -> str | None:
     """The previous question as it was read: the last user message, with the ones before it while it
-    referred back ("Wat is de e-learning?" "hoe lang duurt die?" → "en is hij geaccrediteerd?")."""
+    referred back ("Wat is de e-learning?" "hoe lang duurt die ongeveer?" → "en is die geaccrediteerd?")."""
     asked = user_questions(history)
     if not asked:
         return None

@@ -84,7 +84,7 @@ def test_cold_ask_stays_light(dossier_index, tmp_path):
     probe = (
         "import sys, time; t = time.perf_counter()\n"
         "from cli import run\n"
-        "code = run(['ask', '--json', 'Wat doet het ESSM?'])\n"
+        "code = run(['ask', '--json', 'Waarmee helpt het ESSM?'])\n"
         "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'langchain', "
         "'langchain_core', 'gradio') if m in sys.modules)\n"
         "print('HEAVY', heavy, round(time.perf_counter() - t, 2), file=sys.stderr)\n"

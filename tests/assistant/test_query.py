@@ -183,7 +183,7 @@ def test_a_chain_of_followups_reads_back_to_its_subject():
     ]
     expected = "Wat is de e-learning voor professionals? hoe lang duurt die ongeveer?"
     assert previous_user_question(history) == expected
-    history[0] = {"role": "user", "content": "Wat doet het ESSM precies?"}
+    history[0] = {"role": "user", "content": "Waarmee helpt het ESSM?"}
     history[2] = {"role": "user", "content": "Wat is de e-learning voor professionals?"}
     assert previous_user_question(history) == "Wat is de e-learning voor professionals?"
 
