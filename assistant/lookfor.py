@@ -56,8 +56,9 @@ def in_previous_answer(query: Query, hits: list[Hit], found, history: list | Non
     if not (wanted and quoted and refers_back(query.text)):
         return None
     cited = [Hit(chunk=c, score=0.0) for c in conversation.cited_chunks(history, state.index.chunks)]
+    noun_stems = counted_stems(query.type_text, query.lang, state.idf)  # once, not per sentence
     for s in ans.candidates(cited, state.sentences):
-        if not s.heading and all(_holds(kind, s.text, query, state) for kind in wanted):
+        if not s.heading and all(_holds(kind, s.text, query, state, noun_stems) for kind in wanted):
             holder = cited[s.hit].chunk
             if all(h.chunk.id != holder.id for h in hits):
                 hits = [*hits[: max(len(hits) - 1, 1)], Hit(chunk=holder, score=0.0)]
@@ -65,14 +66,9 @@ def in_previous_answer(query: Query, hits: list[Hit], found, history: list | Non
     return None
 
 
-def _holds(kind: str, text: str, query: Query, state) -> bool:
+def _holds(kind: str, text: str, query: Query, state, noun_stems: set[str]) -> bool:
     return answertype.has_entity(
-        kind,
-        text,
-        lower_words=state.lower_words,
-        query=query.text,
-        noun_stems=counted_stems(query.type_text, query.lang, state.idf),
-        stem=tokenize,
+        kind, text, lower_words=state.lower_words, query=query.text, noun_stems=noun_stems, stem=tokenize
     )
 
 

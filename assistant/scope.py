@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import answertype
-from assistant.answer import TYPE_WORDS, Sentence, idf_table, match_share
+from assistant.answer import TYPE_WORDS, Sentence, match_share
 from assistant.query import Query, counted_stems
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -146,9 +146,9 @@ def check_types(
     vocabulary: dict[str, int],
     n_docs: int,
     lower_words: set[str],
+    idf: dict[str, float],
     depth: int = 3,
     strict: bool = False,
-    idf: dict[str, float] | None = None,
 ) -> answertype.TypeCheck:
     """Is each answer type the question asks for present in a relevant sentence of the top passages?
 
@@ -166,7 +166,6 @@ def check_types(
     # English around a Dutch name may leave no term to pin the topic; words the dossier lacks still pin
     # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
     unpinned_topic = not specific and not query.unknown
-    idf = idf if idf is not None else idf_table(vocabulary, n_docs)
     noun_stems = counted_stems(query.type_text, query.lang, idf)
     by_hit: dict[int, list[Sentence]] = {}
     for s in sentences:
