@@ -193,3 +193,39 @@ def test_the_checks_catch_bad_sets(lines, expected, corpus):
         assert problems == []
     else:
         assert any(expected in p for p in problems), problems
+
+
+# ---------------------------------------------------------------- the frozen sets stay unseen
+
+FROZEN = ("officer_questions.jsonl", "officer_conversations.jsonl")
+TRAINING = ROOT / "assistant" / "data"
+
+
+def frozen_questions() -> set[str]:
+    out = set()
+    for name in FROZEN:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                out |= {norm(q) for q in [item.get("question", "")] + [t["q"] for t in item.get("turns", [])]}
+    return out - {""}
+
+
+def training_texts(path: Path) -> list[str]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row.get("text") or row.get("question", "") for row in rows]
+
+
+@pytest.mark.parametrize("path", sorted(TRAINING.glob("*.jsonl")), ids=lambda p: p.name)
+def test_no_training_example_is_a_frozen_question(path):
+    frozen = frozen_questions()
+    copies = [t for t in training_texts(path) if norm(t) in frozen]
+    assert not copies, f"{path.name} traint op vragen uit de bevroren sets: {copies[:5]}"
+
+
+def test_the_frozen_check_finds_a_copy_written_differently(tmp_path):
+    question = json.loads((DATA / FROZEN[0]).read_text(encoding="utf-8").splitlines()[0])["question"]
+    variant = question.upper().replace("E", "É") + " ?!"
+    path = tmp_path / "examples.jsonl"
+    path.write_text(json.dumps({"text": variant, "label": "lookup"}) + "\n", encoding="utf-8")
+    assert [norm(t) in frozen_questions() for t in training_texts(path)] == [True]
