@@ -210,8 +210,9 @@ class Assistant:
             signals.missing_names = scope.missing_names(text, state.text_norm)
         signals.unknown_words = len(query.unknown)
         logits = quotes.score(features)
+        sure = quotes.confidence(features)
         signals.top_sentence = float(features[:, 0].max()) if len(features) else 0.0
-        signals.top_quote = quotes.logistic(float(logits.max())) if len(logits) else 0.0
+        signals.top_quote = quotes.logistic(float(sure.max())) if len(sure) else 0.0
         signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
         if not situational or verdict.borderline:  # a clear situation is never refused by the model
             signals.off_scope = self._off_scope(query, signals)
@@ -219,7 +220,7 @@ class Assistant:
         if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):
             return self._refusal(text, query, signals, situational), signals
         if situational:
-            best = quotes.best(sentences, logits)
+            best = quotes.best(sentences, sure)
             ans.score_sentences(query, hits, sentences, state.idf, entities=check.holders)
             answer = self._situational(text, query, hits, sentences, state, verdict.borderline, best)
             return answer, signals

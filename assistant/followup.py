@@ -82,7 +82,8 @@ _QUESTION_START = words("hoe wat wie waar wanneer hoeveel welke welk waarom how 
 def refers_back(question: str) -> bool:
     """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns; also
     Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a question word
-    with a word or two and no verb ('waar precies naartoe?')."""
+    with a word or two and no verb ('waar precies naartoe?'), or is a fragment of a word or two without
+    a verb ('adres?')."""
     q = fold(question).strip()
     tokens = re.findall(r"[\w'-]+", q)
     if _CONTINUES.match(q):
@@ -93,6 +94,8 @@ def refers_back(question: str) -> bool:
         return True
     if 1 < len(tokens) <= 3 and tokens[0] in _QUESTION_START and not set(tokens) & _FINITE:
         return True
+    if len(tokens) <= 2 and not set(tokens) & _FINITE:
+        return True  # a fragment of a word or two ("nummer?", "kosten?") completes the previous question
     return all(t in _NOT_CONTENT for t in tokens)
 
 

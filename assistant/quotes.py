@@ -15,9 +15,11 @@ Per candidate sentence (sentence or list item of a retrieved passage, or its sec
     defines    opens by defining what a "Wat is X?" question asks about
     is_heading the unit is the section heading
 
-The weights are a logistic regression on sentences labelled by whether they hold the evidence of a
-question (dev, extra, holdout and tuning2 sets), learned by `python -m bench.quotefit` into `quotes.json`; the
-cross-validated figures are in that script's report. No weight here is set by hand.
+The weights are a conditional logit (which sentence of its question holds the evidence, a softmax over
+the question's sentences) with one logistic calibration on top, on sentences labelled by whether they hold
+the evidence of a question (the dev, extra, holdout and tuning2–5 sets), learned by
+`python -m bench.quotefit` into `quotes.json`; the figures left out per set are in that script's report.
+No weight here is set by hand.
 """
 
 from __future__ import annotations
@@ -53,9 +55,12 @@ FEATURES = (
 
 
 @cache
-def load_weights(path: Path = WEIGHTS) -> tuple[np.ndarray, float]:
-    """(coefficients in FEATURES order, intercept) of the shipped model."""
+def load_weights(path: Path = WEIGHTS, part: str = "choice") -> tuple[np.ndarray, float]:
+    """(coefficients in FEATURES order, intercept) of the shipped model: `choice` (which sentences are
+    quoted) or `confidence` (how likely a sentence is to answer, see `confidence`)."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    if part == "confidence":
+        data = data.get("confidence", data)
     coef = np.array([data["coef"][f] for f in FEATURES], dtype=np.float64)
     mean = np.array([data["mean"][f] for f in FEATURES], dtype=np.float64)
     scale = np.array([data["scale"][f] for f in FEATURES], dtype=np.float64)
@@ -230,9 +235,17 @@ def features(
 
 
 def score(X: np.ndarray, weights: tuple[np.ndarray, float] | None = None) -> np.ndarray:
-    """The model's log-odds that each sentence answers the question."""
+    """The choice model's log-odds that each sentence answers the question: which of them are quoted."""
     coef, intercept = weights or load_weights()
     return X @ coef + intercept
+
+
+def confidence(X: np.ndarray) -> np.ndarray:
+    """The log-odds that each sentence answers, in absolute terms: a pointwise model that also weighs how
+    close the question's passages are as a whole. The choice model is fitted per question (only the
+    differences between one question's sentences move it), so its probabilities say little across
+    questions; this one feeds the out-of-scope model (`top_quote`) and `ANSWERS_TOO`."""
+    return score(X, load_weights(part="confidence"))
 
 
 # ---------------------------------------------------------------- the quote

@@ -159,7 +159,9 @@ HISTORY = [
         ("waar precies naartoe?", True),  # a question word and no verb
         ("Wat is Fier?", False),  # a verb: a question of its own
         ("zijn er trainingen voor jongeren?", False),  # 'er' without a stranded preposition
-        ("seksuele uitbuiting?", False),  # names its own subject
+        ("seksuele uitbuiting?", True),  # a fragment takes the previous question's frame...
+        ("telefoonnummer?", True),
+        ("welke training voor nieuwe collega's?", False),  # ...a longer one names its own question
         ("Wat kost een nieuw paspoort?", False),
         ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
     ],
