@@ -351,10 +351,10 @@ def _role(sentence_folded: str, query_folded: str) -> bool:
     return any(m.group(0) not in query_folded for m in _ROLE_RE.finditer(sentence_folded))
 
 
-def _organisations(sentence: str, query_folded: str) -> bool:
-    """A capitalised name or acronym that the question itself does not already contain."""
+def _organisations(sentence: str, query_folded: str, lower_words: set[str]) -> bool:
+    """A capitalised name or acronym the question lacks (a first word: only if never lower case here)."""
     for i, w in enumerate(_WORD_RE.findall(sentence)):
-        if i == 0 or not w[:1].isupper() or len(w) < 2:
+        if not w[:1].isupper() or len(w) < 2 or (i == 0 and fold(w) in lower_words):
             continue
         if fold(w) not in query_folded:
             return True
@@ -383,8 +383,7 @@ def has_entity(
     For NUMBER with a counted noun ("hoeveel gemeenten"), the noun must follow the number closely
     ("23 gemeenten"): a sentence with some other number ("maximaal 3 maanden") does not count.
     """
-    s = sentence
-    f = fold(s)
+    s, f = sentence, fold(sentence)
     if kind == NUMBER:
         f = fold(_ONE_RE.sub("1", s))  # the accent makes "één" a numeral ("minimaal één"), "een" is not
         if not noun_stems:
@@ -432,10 +431,11 @@ def has_entity(
     if kind == PERSON:
         return bool(person_names(s, lower_words))
     if kind == WHO:  # a name, an organisation, or a role the question does not name itself
-        return bool(person_names(s, lower_words)) or _organisations(s, fold(query)) or _role(f, fold(query))
+        q = fold(query)
+        return bool(person_names(s, lower_words)) or _organisations(s, q, lower_words) or _role(f, q)
     if kind == WHERE:
         contact = _PHONE_RE.search(s) or _EMAIL_RE.search(s) or _URL_RE.search(s) or _ADDRESS_RE.search(s)
-        return bool(contact) or _organisations(s, fold(query))
+        return bool(contact) or _organisations(s, fold(query), lower_words)
     return True
 
 

@@ -172,6 +172,12 @@ def test_who_accepts_an_organisation_not_named_in_the_question():
     assert not has(at.WHO, "De training is kort.", query="Wie geeft de training?")
 
 
+def test_an_organisation_opening_the_sentence_counts_a_common_first_word_does_not():
+    q = "Wie leidt het overleg van de opvanglocaties?"
+    assert has(at.WHO, "Stichtingxyz leidt het overleg van alle opvanglocaties.", query=q)
+    assert not has(at.WHO, "Het overleg van de opvanglocaties is elke maand.", query=q)
+
+
 @pytest.mark.parametrize(
     "question,names",
     [
