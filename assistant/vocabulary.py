@@ -20,6 +20,11 @@ from index.text import fold
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
+def _without_ge(word: str) -> str:
+    """A participle without its ge- ('georganiseerd' -> 'organiseerd'); other words as they are."""
+    return word[2:] if word.startswith("ge") and len(word) > 7 else word
+
+
 @dataclass
 class Vocabulary:
     """The index's terms, plus the surface words of its passages for spelling correction."""
@@ -66,7 +71,7 @@ class Vocabulary:
     def related(self, word: str) -> str | None:
         """A passage word of the same family ('gedefinieerd' -> 'definitie', 'bril' -> 'brillen'):
         the longest shared beginning, covering most of the typed word."""
-        w = word[2:] if word.startswith("ge") and len(word) > 7 else word
+        w = _without_ge(word)
         if len(w) < 4:
             return None
         need = max(4, math.ceil((0.75 if len(w) <= 8 else 0.6) * len(w)))
@@ -74,7 +79,8 @@ class Vocabulary:
         best, best_len = None, 0
         for s in self._by_prefix.get(prefix[:4], ()):
             # a participle meets its verb: 'organiseert' ~ 'georganiseerd' (read without its ge-)
-            form = s[2:] if s.startswith("ge") and len(s) > 7 and s[2:6] == prefix[:4] else s
+            bare = _without_ge(s)
+            form = bare if bare[:4] == prefix[:4] else s
             # Same family, similar length: 'crisisopvang' is not a form of 'crisisopvangplekken'.
             if not form.startswith(prefix) or form == w or not 0.7 * len(w) <= len(form) <= len(w) + 4:
                 continue
@@ -92,8 +98,8 @@ class Vocabulary:
         out: dict[str, list[str]] = {}
         for s in self.surface:
             out.setdefault(s[:4], []).append(s)
-            if s.startswith("ge") and len(s) > 7:
-                out.setdefault(s[2:6], []).append(s)
+            if (bare := _without_ge(s)) != s:
+                out.setdefault(bare[:4], []).append(s)  # a participle is also found under its verb
         return out
 
     def split_compound(self, word: str) -> list[str] | None:

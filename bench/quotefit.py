@@ -100,7 +100,8 @@ def fit_listwise(groups: list[dict], l2: float = L2) -> tuple[np.ndarray, float]
     """Which sentence of its question answers: a conditional logit (softmax over one question's sentences,
     the loss -log of the probability mass on its evidence sentences), L2-regularised, on standardised
     features; then one logistic calibration of its scores (slope and intercept) on all sentences, so that
-    the weights give probabilities as the pointwise fit's do (`quotes.best` reads them as such).
+    `ratio` in the selection compares probabilities. (How likely a sentence answers in absolute terms is
+    the pointwise `confidence` model's to say, see `run`.)
 
     Why not the pointwise fit (`fit`): the quote is a choice among one question's sentences, and a
     pointwise model also spends its weights on telling questions apart (a question whose passages are all
