@@ -212,11 +212,20 @@ def frozen_questions() -> set[str]:
 
 
 def training_texts(path: Path) -> list[str]:
+    """Every question the file ships: examples, follow-up turns and the turns they follow, off-topic lines."""
+    if path.suffix == ".txt":
+        from assistant.offtopic import examples
+
+        return examples(path)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [row.get("text") or row.get("question", "") for row in rows]
+    return [t for row in rows for t in (row.get("text") or row.get("question", ""), row.get("previous")) if t]
 
 
-@pytest.mark.parametrize("path", sorted(TRAINING.glob("*.jsonl")), ids=lambda p: p.name)
+# The examples the models learn from, and the off-topic questions the out-of-scope decision measures against.
+SHIPPED = [*sorted(TRAINING.glob("*.jsonl")), ROOT / "assistant" / "offtopic.txt"]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_no_training_example_is_a_frozen_question(path):
     frozen = frozen_questions()
     copies = [t for t in training_texts(path) if norm(t) in frozen]
