@@ -42,7 +42,7 @@ class _CachedQueries:
 
 
 def _with_cited(hits: list[Hit], cited: list[Chunk], k: int) -> list[Hit]:
-    """A follow-up may be answered by what the previous answer quoted ("Van welke gemeente is hij
+    """A follow-up may be answered by what the previous answer quoted ("Sinds wanneer is hij
     burgemeester?"): the previously cited passages join the candidates (after the retrieved ones, k + 2)."""
     have = {h.chunk.id for h in hits}
     floor = min((h.score for h in hits), default=0.0)

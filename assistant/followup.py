@@ -32,7 +32,7 @@ QUESTION_WORDS = words(
 """
 )
 # A turn that continues the previous one: it opens with a connective ("en bij ...?", "and for minors?")
-# or refers back with a pronoun ("hoe lang duurt die ongeveer?", "In welke gemeente is hij burgemeester?").
+# or refers back with a pronoun ("hoe lang duurt die ongeveer?", "Sinds wanneer is hij burgemeester?").
 _CONTINUES = re.compile(r"^(en|maar|of|ook|plus|and|but|also|or|what about|how about|hoe zit het met)\b")
 _ANAPHORS = words(
     """

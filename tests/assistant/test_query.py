@@ -153,7 +153,7 @@ HISTORY = [
         ("and for minors?", True),
         ("Die is dus gratis?", True),
         ("hoe vaak?", True),  # no subject of its own
-        ("In welke gemeente is hij burgemeester?", True),  # a pronoun refers back
+        ("Sinds wanneer is hij burgemeester?", True),  # a pronoun refers back
         ("how do I reach their office?", True),  # a possessive too
         ("is er ook een folder over?", True),  # er ... over = daarover
         ("waar precies naartoe?", True),  # a question word and no verb
