@@ -304,7 +304,8 @@ class Assistant:
         whom to call, which the card answers; none of that says it is out of scope. Nor do the names and
         codes a situation carries (a client's name, a case number, a regulation someone mentioned): the
         dossier still answers what to do, and the answer claims nothing about them (`named_ok`: a clear
-        situation; a borderline call is likely a look-up, whose unknown names and codes still refuse). A
+        situation; a borderline call is likely a look-up, whose unknown names and codes, and a fact type
+        it asks for that no passage carries, still refuse). A
         situational turn is otherwise refused only when nothing in the dossier is close at all; the refusal
         keeps the card."""
         if situational:
@@ -315,8 +316,8 @@ class Assistant:
                 unknown=[],
                 codes=[] if named_ok else s.codes,
                 missing_names=[] if named_ok else s.missing_names,
-                types_ok=True,
-                missing_types=(),
+                types_ok=True if named_ok else s.types_ok,
+                missing_types=() if named_ok else s.missing_types,
             )
         return scope.refuse(s, self.thresholds)
 
