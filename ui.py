@@ -27,7 +27,7 @@ go_offline()
 EXAMPLES = [
     "Waar meld ik arbeidsuitbuiting?",
     "Wat doet een aandachtsfunctionaris mensenhandel?",
-    "Wat is het verschil tussen mensensmokkel en mensenhandel?",
+    "Hoe verschilt mensenhandel van mensensmokkel?",
     "Ik vermoed uitbuiting bij een inwoner, wat moet ik doen?",
 ]
 HEADER_REFRESH_SECONDS = 60  # the header's open/closed state follows the clock even without questions

@@ -229,8 +229,8 @@ SHIPPED = [*sorted(TRAINING.glob("*.jsonl")), ROOT / "assistant" / "offtopic.txt
 
 def near_copy(text: str, frozen: set[str]) -> str:
     """The frozen question `text` copies: the same after normalising, or nearly the same (similarity 88
-    of 100, a word or two changed) when both have five words or more. Shorter questions ("Wat is het
-    RIEC?", "hoe vaak?") are what anyone writes; only an exact copy of one counts."""
+    of 100, a word or two changed) when either has five words or more. Shorter questions ("Wat doet de
+    NLA?", "hoe laat?") are what anyone writes; only an exact copy of one counts."""
     t = norm(text)
     for q in frozen:
         if t == q or (max(len(t.split()), len(q.split())) >= 5 and fuzz.ratio(t, q) >= 88):

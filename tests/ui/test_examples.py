@@ -15,7 +15,7 @@ EXPECTED = {
         ["aanspreekpunt voor collega’s die"],
         False,
     ),
-    "Wat is het verschil tussen mensensmokkel en mensenhandel?": (
+    "Hoe verschilt mensenhandel van mensensmokkel?": (
         ["illegaal helpen en vervoeren van mensen over landsgrenzen", "draait om dwang en uitbuiting"],
         False,
     ),
