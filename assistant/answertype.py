@@ -388,7 +388,7 @@ def has_entity(
         f = fold(_ONE_RE.sub("1", s))  # the accent makes "één" a numeral ("minimaal één"), "een" is not
         if not noun_stems:
             return bool(_NUMBER_RE.search(f))
-        toks = _WORD_RE.findall(f)
+        toks = _WORD_RE.findall(f.replace("%", " procent"))  # "60% van het personeel" counts procent
         if _PER_PERIOD.search(fold(query)) and _FREQ_RE.search(f):
             # "hoeveel bijeenkomsten per jaar?": "komt twee keer per jaar bijeen" counts the meetings
             near = {x for w in toks for x in (w, *stem(w)) if len(x) >= 5}

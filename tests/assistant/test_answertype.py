@@ -104,6 +104,12 @@ def test_number_must_count_the_thing_asked_about():
     )
 
 
+def test_a_percent_sign_counts_as_procent():
+    assert has(at.NUMBER, "Als 75% van de teamleden het certificaat heeft, stopt de cursus.", noun="procent")
+    assert has(at.NUMBER, "Ongeveer 40 procent van de meldingen komt anoniem binnen.", noun="procent")
+    assert not has(at.NUMBER, "Als 75 van de teamleden het certificaat heeft, stopt de cursus.", noun="uur")
+
+
 def test_a_numeral_written_as_een_with_accents_counts_an_article_does_not():
     assert has(at.NUMBER, "Per wijk is minstens één sleutelfiguur aangewezen.", noun="sleutelfiguren")
     assert has(at.NUMBER, "Eén coördinator per regio.", noun="coördinatoren")
