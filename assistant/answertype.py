@@ -43,8 +43,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\bhoeveel (kost|kosten|betaal)|\bwat (kost|kosten)\b|\bhow much (does|do|is|are)\b.*\bcost|"
             r"\bprijs\b|\bprice\b|\bkosten\b(?! van)|^kost\b|\bkost\b.*\bgeld\b|\bgratis\b|\bkosteloos\b|"
-            r"\b(moet|moeten) (ik|we|wij|je|hij|zij|ze) (\w+ )?betalen\b|\bfree of charge\b|"
-            r"\bis (it|this) free\b|\bdoes (it|this|that) cost\b|"
+            r"\b(moet|moeten|hoeft|hoeven)\b[^?.!,]{0,30}\bbetalen\b|\b(have|has) to pay\b|"
+            r"\bfree of charge\b|\bis (it|this) free\b|\bdoes (it|this|that) cost\b|"
             # an amount of money: budgets and subsidies are answered with euros or not at all
             r"\b(budget|budgetten|begroting|subsidiebedrag|bedrag|funding|grant amount)\b|"
             r"\b(leges|tarief|tarieven|fees?)\b|\bwat zijn de kosten\b|\bwhat are the costs\b|"
