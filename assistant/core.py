@@ -20,6 +20,7 @@ from pathlib import Path
 from assistant import advice, answertype, conversation, intent, lookfor, outofscope, overview, quotes, scope
 from assistant import answer as ans
 from assistant import meldpunt as mp
+from assistant.acronym import find as find_definition
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
 from assistant.followup import asks_for_itself
@@ -191,7 +192,10 @@ class Assistant:
         if query.followup:
             hits = _with_cited(hits, conversation.cited_chunks(history, state.index.chunks), k)
         sentences = ans.candidates(hits, state.sentences)
+        hits, sentences, defining = find_definition(text, hits, sentences, state)
         check = lookfor.check(query, hits, sentences, state)
+        if defining is not None:  # the full name asked for ("volledige naam van het EMM") is there
+            check = dataclasses.replace(check, satisfied=True, missing=())
         found = None  # a sentence holding the kind of fact asked for, found beyond the first passages
         if lookfor.missing(check):
 
@@ -214,7 +218,8 @@ class Assistant:
         signals.top_sentence = float(features[:, 0].max()) if len(features) else 0.0
         signals.top_quote = quotes.logistic(float(sure.max())) if len(sure) else 0.0
         signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
-        if not situational or verdict.borderline:  # a clear situation is never refused by the model
+        # The model does not refuse a clear situation, nor a question whose answer was found by name
+        if (not situational or verdict.borderline) and defining is None:
             signals.off_scope = self._off_scope(query, signals)
         # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
         if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):
@@ -231,6 +236,8 @@ class Assistant:
             cited, body = ans.compose(listed.hits, listed.headings, lang=query.lang, k=k_all, lead=lead)
             return Answer(text, body, cited, situational=False, out_of_scope=False, lang=query.lang), signals
         chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
+        if defining is not None:
+            chosen = [defining, *(s for s in chosen if s is not defining)][: quotes.selection()["limit"]]
         if found is not None and found not in chosen:
             # what was looked for, right after the best quote, within the quote's length
             chosen = [*chosen[:1], found, *chosen[1:]][: max(2, quotes.selection()["limit"])]
