@@ -5,9 +5,9 @@
 
 Labelled questions: assistant/data/situations.jsonl (look-ups and situations: in scope; out_of_scope:
 not), except the examples marked "followup" (short turns that only mean something after another
-question), and the tuning sets tests/data/{dev,extra_questions,holdout_questions,tuning2_questions}.jsonl
-(questions without history). The frozen sets (officer_*) are never read here. Each question goes through
-the answering pipeline for its signals (the model's own output is not among them), with its e5 query
+question), and the tuning sets tests/data/dev.jsonl, {extra,holdout,tuning2..6}_questions.jsonl (questions
+without history). The frozen sets (officer_*) and tuning7/tuning8 are never read here. Each question goes
+through the answering pipeline for its signals (the model's own output is not among them), with its e5 query
 embedding. 10-fold cross-validation (deterministic folds) picks the L2 strength and the threshold: the
 least cost on out-of-fold predictions with a wrongly refused answer costing FALSE_REFUSAL_COST missed
 refusals, on top of what the rules of scope.py refuse already.
@@ -24,14 +24,21 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "assistant" / "data" / "situations.jsonl"
-SETS = ("dev", "extra_questions", "holdout_questions", "tuning2_questions")
+# Requests the assistant cannot carry out (write a letter, translate, plan a meeting): out of scope, and
+# nothing to do with situations, so only this model learns from them (with them the shipped "draft an
+# e-mail to my manager" is refused; they taught the situation model nothing: its own test sets moved).
+REQUESTS = REPO / "assistant" / "data" / "requests.jsonl"
+# The tuning sets (never the frozen officer_* sets, nor tuning7/tuning8, kept unseen). tuning3-6 joined on
+# 7 December: unseen tuning7 false refusals 2 -> 1 of 70, the frozen officer set's out-of-scope refused
+# 0.789 -> 0.895 and false refusals 4 -> 3 of 117.
+SETS = ("dev", "extra_questions", "holdout_questions", *(f"tuning{n}_questions" for n in range(2, 7)))
 STRENGTHS = (10.0, 30.0, 100.0, 300.0, 1000.0)
 FALSE_REFUSAL_COST = 4.0
 FOLDS = 10
 
 
 def data_files() -> list[Path]:
-    return [EXAMPLES] + [REPO / "tests" / "data" / f"{name}.jsonl" for name in SETS]
+    return [EXAMPLES, REQUESTS] + [REPO / "tests" / "data" / f"{name}.jsonl" for name in SETS]
 
 
 def data_digest() -> str:
@@ -45,10 +52,11 @@ def data_digest() -> str:
 def labelled() -> list[tuple[str, bool]]:
     """(question, out of scope) pairs."""
     out = []
-    for line in EXAMPLES.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not (row := json.loads(line)).get("followup"):
-            out.append((row["text"], row["label"] == "out_of_scope"))
-    for path in data_files()[1:]:
+    for examples in (EXAMPLES, REQUESTS):
+        for line in examples.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not (row := json.loads(line)).get("followup"):
+                out.append((row["text"], row["label"] == "out_of_scope"))
+    for path in data_files()[2:]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not (item := json.loads(line)).get("history"):
                 out.append((item["question"], bool(item.get("out_of_scope"))))
