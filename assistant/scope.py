@@ -19,6 +19,7 @@ Situational questions are never refused: the caller does not ask.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant import answertype
@@ -26,7 +27,7 @@ from assistant.answer import TYPE_WORDS, Sentence, match_share
 from assistant.query import Query, counted_stems
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
-from index.text import normalise
+from index.text import fold, normalise
 
 _NAME_STOP = DUTCH_STOPWORDS | {"voor", "bij", "tegen", "over", "als"}
 
@@ -138,6 +139,20 @@ def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set
     return out
 
 
+# A bound the question asks for ("minimum group size?", "met hoeveel moet je minimaal zijn?") is answered by
+# a number under the same bound ("een groep van minimaal 30 deelnemers"), whatever noun it counts.
+_BOUNDS = (
+    "minimaal|minimale|minimum|minstens|ten minste|at least",
+    "maximaal|maximale|maximum|hoogstens|at most",
+)
+
+
+def same_bound(question: str, sentence: str) -> bool:
+    """Does `sentence` give a number under a bound (minimum, maximum) that `question` asks for?"""
+    q, f = fold(question), fold(sentence)
+    return any(re.search(rf"\b({b})\b", q) and re.search(rf"\b({b}) (\w+ )?\d", f) for b in _BOUNDS)
+
+
 def check_types(
     query: Query,
     hits: list[Hit],
@@ -196,7 +211,7 @@ def check_types(
                     continue  # headings are title-cased names of organisations, not people
                 if answertype.has_entity(
                     t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=tokenize
-                ):
+                ) or (t == answertype.NUMBER and same_bound(query.type_text, s.text)):
                     ok_types.add(t)
                     holders.add(position[id(s)])
                     holding.append(s.text)

@@ -114,6 +114,16 @@ def test_a_percent_sign_counts_as_procent():
     assert not has(at.NUMBER, "Als 75 van de teamleden het certificaat heeft, stopt de cursus.", noun="uur")
 
 
+def test_a_number_under_the_bound_asked_for_answers_whatever_it_counts():
+    from assistant.scope import same_bound
+
+    assert same_bound("Met hoeveel collega's moet je minimaal komen?", "Een klas van minimaal 12 leerlingen.")
+    assert same_bound("what is the maximum number of visitors?", "De zaal telt maximaal 40 stoelen.")
+    assert not same_bound("Hoeveel collega's komen er?", "Een klas van minimaal 12 leerlingen.")  # no bound
+    assert not same_bound("Wat is de minimale leeftijd?", "De maximale duur is 3 maanden.")  # another bound
+    assert not same_bound("Wat is de minimale leeftijd?", "Er is geen minimum.")  # no number
+
+
 def test_a_numeral_written_as_een_with_accents_counts_an_article_does_not():
     assert has(at.NUMBER, "Per wijk is minstens één sleutelfiguur aangewezen.", noun="sleutelfiguren")
     assert has(at.NUMBER, "Eén coördinator per regio.", noun="coördinatoren")
