@@ -94,8 +94,8 @@ def refers_back(question: str) -> bool:
         return True
     if 1 < len(tokens) <= 3 and tokens[0] in _QUESTION_START and not set(tokens) & _FINITE:
         return True
-    if len(tokens) <= 2 and not set(tokens) & _FINITE:
-        return True  # a fragment of a word or two ("nummer?", "kosten?") completes the previous question
+    if len(tokens) <= 3 and not set(tokens) & _FINITE:
+        return True  # a fragment without a verb ("nummer?", "minimum group size?") completes the previous one
     return all(t in _NOT_CONTENT for t in tokens)
 
 

@@ -161,6 +161,8 @@ HISTORY = [
         ("zijn er trainingen voor jongeren?", False),  # 'er' without a stranded preposition
         ("seksuele uitbuiting?", True),  # a fragment takes the previous question's frame...
         ("telefoonnummer?", True),
+        ("kosten per deelnemer?", True),  # three words without a verb: still a fragment
+        ("website van het RIEC?", False),  # four words name their own question
         ("welke training voor nieuwe collega's?", False),  # ...a longer one names its own question
         ("Wat kost een nieuw paspoort?", False),
         ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
