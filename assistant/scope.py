@@ -150,7 +150,9 @@ _BOUNDS = (
 def same_bound(question: str, sentence: str) -> bool:
     """Does `sentence` give a number under a bound (minimum, maximum) that `question` asks for?"""
     q, f = fold(question), fold(sentence)
-    return any(re.search(rf"\b({b})\b", q) and re.search(rf"\b({b}) (\w+ )?\d", f) for b in _BOUNDS)
+    # "ten minste 1x per jaar" bounds how often, not how many
+    number = r"\d+(?![\d.,]*\s*(x|keer|maal|times)\b)"
+    return any(re.search(rf"\b({b})\b", q) and re.search(rf"\b({b}) (\w+ )?{number}", f) for b in _BOUNDS)
 
 
 def check_types(

@@ -122,6 +122,8 @@ def test_a_number_under_the_bound_asked_for_answers_whatever_it_counts():
     assert not same_bound("Hoeveel collega's komen er?", "Een klas van minimaal 12 leerlingen.")  # no bound
     assert not same_bound("Wat is de minimale leeftijd?", "De maximale duur is 3 maanden.")  # another bound
     assert not same_bound("Wat is de minimale leeftijd?", "Er is geen minimum.")  # no number
+    assert not same_bound("Hoeveel leden zijn er minimaal?", "Het team komt minimaal 4x per jaar bijeen.")
+    assert not same_bound("Hoeveel leden zijn er minimaal?", "Het team komt minimaal 4 keer bijeen.")
 
 
 def test_a_numeral_written_as_een_with_accents_counts_an_article_does_not():
