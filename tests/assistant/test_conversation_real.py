@@ -146,7 +146,7 @@ def test_questions_the_dossier_does_not_treat_at_all_are_refused(real_assistant,
 
 @pytest.mark.parametrize(
     "question",
-    ["Tot hoe laat kan ik het meld- en adviespunt bellen?", "Until what time is the advice line open?"],
+    ["Tot wanneer is het meldpunt 's avonds te bellen?", "Until what time is the advice line open?"],
 )
 def test_the_meldpunts_hours_are_answered_not_refused(real_assistant, question):
     answer = real_assistant.ask(question)

@@ -165,7 +165,7 @@ HISTORY = [
         ("website van het RIEC?", False),  # four words name their own question
         ("welke training voor nieuwe collega's?", False),  # ...a longer one names its own question
         ("Wat kost een nieuw paspoort?", False),
-        ("Hoe vaak vergadert het platform mensenhandel en wie leidt dat overleg?", False),  # long
+        ("Hoe vaak komt het platform samen en wie zit dat overleg voor?", False),  # long
     ],
 )
 def test_followup_detection(question, follows):
