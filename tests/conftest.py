@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 from reliability_tally import TALLY, report
 
+# Two test workers embed at once, beside ingest subprocesses: OpenMP threads that spin while they wait
+# (index.embed's default for a serving process) then take the cores from each other. A kill and ingest
+# subset took 101 s spinning and 80 s with passive waiting. Set before anything loads the engine;
+# subprocesses inherit it. (tests/index/test_embed.py checks the default without it.)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from index.offline import OFFLINE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
