@@ -76,14 +76,12 @@ _FINITE = words(
     were does do did has have can could will should may
 """
 )
-_QUESTION_START = words("hoe wat wie waar wanneer hoeveel welke welk waarom how what who where when which")
 
 
 def refers_back(question: str) -> bool:
     """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns; also
-    Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a question word
-    with a word or two and no verb ('waar precies naartoe?'), or is a fragment of a word or two without
-    a verb ('adres?')."""
+    Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a fragment of up
+    to three words without a verb ('adres?', 'waar precies naartoe?', 'minimum group size?')."""
     q = fold(question).strip()
     tokens = re.findall(r"[\w'-]+", q)
     if _CONTINUES.match(q):
@@ -92,10 +90,8 @@ def refers_back(question: str) -> bool:
         return True
     if len(tokens) <= _MAX_ANAPHORIC_WORDS and "er" in tokens[:-1] and tokens[-1] in _STRANDED:
         return True
-    if 1 < len(tokens) <= 3 and tokens[0] in _QUESTION_START and not set(tokens) & _FINITE:
-        return True
     if len(tokens) <= 3 and not set(tokens) & _FINITE:
-        return True  # a fragment without a verb ("nummer?", "minimum group size?") completes the previous one
+        return True  # a fragment without a verb completes the previous question
     return all(t in _NOT_CONTENT for t in tokens)
 
 
