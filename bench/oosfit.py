@@ -22,23 +22,25 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.situation import EXAMPLES, TRAINING_SETS
+
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "assistant" / "data" / "situations.jsonl"
 # Requests the assistant cannot carry out (write a letter, translate, plan a meeting): out of scope, and
 # nothing to do with situations, so only this model learns from them (with them the shipped "draft an
 # e-mail to my manager" is refused; they taught the situation model nothing: its own test sets moved).
 REQUESTS = REPO / "assistant" / "data" / "requests.jsonl"
-# The tuning sets (never the frozen officer_* sets, nor tuning7/tuning8, kept unseen). tuning3-6 joined on
-# 7 December: unseen tuning7 false refusals 2 -> 1 of 70, the frozen officer set's out-of-scope refused
-# 0.789 -> 0.895 and false refusals 4 -> 3 of 117.
-SETS = ("dev", "extra_questions", "holdout_questions", *(f"tuning{n}_questions" for n in range(2, 7)))
+EXAMPLE_FILES = (EXAMPLES, REQUESTS)
+# The own examples and the tuning sets are those the situation model learns from (TRAINING_SETS: never
+# the frozen officer_* sets, nor tuning7/tuning8, kept unseen). tuning3-6 joined on 7 December: unseen
+# tuning7 false refusals 2 -> 1 of 70, the frozen officer set's out-of-scope refused 0.789 -> 0.895 and
+# false refusals 4 -> 3 of 117.
 STRENGTHS = (10.0, 30.0, 100.0, 300.0, 1000.0)
 FALSE_REFUSAL_COST = 4.0
 FOLDS = 10
 
 
 def data_files() -> list[Path]:
-    return [EXAMPLES, REQUESTS] + [REPO / "tests" / "data" / f"{name}.jsonl" for name in SETS]
+    return [*EXAMPLE_FILES, *TRAINING_SETS]
 
 
 def data_digest() -> str:
@@ -52,11 +54,11 @@ def data_digest() -> str:
 def labelled() -> list[tuple[str, bool]]:
     """(question, out of scope) pairs."""
     out = []
-    for examples in (EXAMPLES, REQUESTS):
+    for examples in EXAMPLE_FILES:
         for line in examples.read_text(encoding="utf-8").splitlines():
             if line.strip() and not (row := json.loads(line)).get("followup"):
                 out.append((row["text"], row["label"] == "out_of_scope"))
-    for path in data_files()[2:]:
+    for path in TRAINING_SETS:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not (item := json.loads(line)).get("history"):
                 out.append((item["question"], bool(item.get("out_of_scope"))))
