@@ -43,6 +43,13 @@ def defines(text: str, abbreviation: str) -> bool:
     return bool(re.search(pattern, fold(text)))
 
 
+def _defining(sentences, abbreviation: str):
+    """The first of `sentences` that defines the abbreviation, headings first (a heading names the
+    organisation itself), or None."""
+    headings_first = sorted(sentences, key=lambda s: not s.heading)
+    return next((s for s in headings_first if defines(s.text, abbreviation)), None)
+
+
 def find(question: str, hits: list[Hit], sentences: list, state):
     """(hits, sentences, the defining sentence) for a question asking what an abbreviation stands for;
     the sentence is None (and hits and sentences as they were) when the question asks no such thing or
@@ -52,8 +59,7 @@ def find(question: str, hits: list[Hit], sentences: list, state):
     abbreviation = asked(question)
     if not abbreviation or not hits:
         return hits, sentences, None
-    ordered = sorted(sentences, key=lambda s: not s.heading)  # a heading names the organisation itself
-    here = next((s for s in ordered if defines(s.text, abbreviation)), None)
+    here = _defining(sentences, abbreviation)
     if here is not None:
         return hits, sentences, here
     holder = next((c for c in chunks if c.section and defines(c.section[-1], abbreviation)), None)
@@ -62,6 +68,4 @@ def find(question: str, hits: list[Hit], sentences: list, state):
         return hits, sentences, None
     hits = [*hits[: max(len(hits) - 1, 1)], Hit(chunk=holder, score=0.0)]
     sentences = ans.candidates(hits, cache)
-    place = len(hits) - 1
-    ordered = sorted((s for s in sentences if s.hit == place), key=lambda s: not s.heading)
-    return hits, sentences, next((s for s in ordered if defines(s.text, abbreviation)), None)
+    return hits, sentences, _defining([s for s in sentences if s.hit == len(hits) - 1], abbreviation)
