@@ -81,7 +81,7 @@ _FINITE = words(
 def refers_back(question: str) -> bool:
     """Elliptic or pronominal: opens with a connective, refers back with a pronoun (short turns; also
     Dutch's split "er ... voor"), has no content word of its own ('hoe vaak?'), or is a fragment of up
-    to three words without a verb ('adres?', 'waar precies naartoe?', 'minimum group size?')."""
+    to three words without a verb ('adres?', 'waar precies naartoe?', 'kosten per deelnemer?')."""
     q = fold(question).strip()
     tokens = re.findall(r"[\w'-]+", q)
     if _CONTINUES.match(q):

@@ -139,8 +139,8 @@ def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set
     return out
 
 
-# A bound the question asks for ("minimum group size?", "met hoeveel moet je minimaal zijn?") is answered by
-# a number under the same bound ("een groep van minimaal 30 deelnemers"), whatever noun it counts.
+# A bound the question asks for ("maximum class size?", "met hoeveel collega's moeten we minstens komen?")
+# is answered by a number under the same bound ("een groep van minimaal 30 deelnemers"), whatever it counts.
 _BOUNDS = (
     "minimaal|minimale|minimum|minstens|ten minste|at least",
     "maximaal|maximale|maximum|hoogstens|at most",
