@@ -48,9 +48,12 @@ _RULES = {
     "doubt": re.compile(
         r"\b(ik|we|wij) (vermoed|vermoeden|twijfel|twijfelen)\b|\b(i|we) (suspect|doubt)\b|\bniet pluis\b"
     ),
+    # "is dit mensenhandel?", not a definition ("wat is dit landelijk programma tegen mensenhandel?")
     "is-this": re.compile(
-        r"\b(is|kan|zou) (dit|dat|hier)\b[^?.!;]{0,25}\b(mensenhandel|\w*uitbuiting|uitgebuit)\b"
-        r"|\b(is|could|might) (this|that|it)\b[^?.!;]{0,25}\b(trafficking|exploitation|exploited)\b"
+        r"(?<!\bwat )(?<!\bwhat )\b(is|kan|zou) (dit|dat|hier)\b[^?.!;]{0,25}"
+        r"\b(mensenhandel|\w*uitbuiting|uitgebuit)\b"
+        r"|(?<!\bwhat )\b(is|could|might) (this|that|it)\b[^?.!;]{0,25}"
+        r"\b(trafficking|exploitation|exploited)\b"
     ),
     # asking where to report or whom to involve, in the first person: the card is the answer
     "referral": re.compile(

@@ -156,6 +156,8 @@ def test_never_fail_rules(question, rule):
         "Wat kan ik doen om de bewustwording te vergroten?",
         "Hoe werkt de interne meldroute?",
         "Is arbeidsuitbuiting strafbaar?",
+        "Wat is dat landelijk programma tegen mensenhandel eigenlijk?",  # a definition, not "is dit ...?"
+        "What is that exploitation helpline for?",
     ],
 )
 def test_rules_leave_lookups_to_the_classifier(question):
