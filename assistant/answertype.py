@@ -76,8 +76,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         YEAR,
         re.compile(
-            r"\bsinds wanneer\b|\b(in )?welk jaar\b|\bwhat year\b|\bsince when\b|\bin which year\b|"
-            r"\bjaartal\b"
+            r"\b(in )?welk jaar\b|\bwhat year\b|\bin which year\b|\bjaartal\b"
         ),
     ),
     (WHEN, re.compile(r"\bwanneer\b|\bwhen\b|\bhoe laat\b|\bwhat time\b|\bdatum\b|\bdate\b")),

@@ -45,7 +45,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Hoe vaak komt het netwerk bijeen?", (at.FREQUENCY,)),
         ("hoevaak komt het netwerk bijeen", (at.FREQUENCY,)),
         ("Hoe lang duurt een voorlichting?", (at.DURATION,)),
-        ("Sinds wanneer bestaat het meldpunt?", (at.YEAR,)),
+        ("Sinds wanneer bestaat het meldpunt?", (at.WHEN,)),  # "sinds 2005" or "sinds een jaar of tien"
+        ("In welk jaar is het meldpunt opgericht?", (at.YEAR,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
         ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),
         ("When is the next training?", (at.DATE,)),
@@ -171,6 +172,8 @@ def test_time_entities():
     assert has(at.DURATION, "Elke verhaallijn duurt maximaal 30 minuten.")
     assert has(at.YEAR, "Het is in 2005 opgericht.")
     assert has(at.WHEN, "Bereikbaar van 8:30 uur tot 22:00 uur.")
+    assert has(at.WHEN, "Sinds een jaar of tien is het een prioriteit.")
+    assert not has(at.YEAR, "Sinds een jaar of tien is het een prioriteit.")
     assert has(at.PRICE, "De koffer is gratis beschikbaar.")
     assert has(at.DATE, "De volgende bijeenkomst is op 12 maart.")
     assert has(at.DATE, "Op 03-11-2026 start de training.")
