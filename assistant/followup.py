@@ -102,4 +102,6 @@ def is_followup(
     (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
     if not previous or not refers_back(question):
         return False
+    if all(t in _NOT_CONTENT for t in re.findall(r"[\w'-]+", fold(question))):
+        return True  # no subject of its own ("kosten?", "hoe lang?"): it cannot open a new topic
     return related is None or related(question, previous)

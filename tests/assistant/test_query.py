@@ -174,8 +174,14 @@ def test_followup_detection(question, follows):
 
 def test_a_new_topic_stands_alone_even_when_it_refers_back():
     previous = previous_user_question(HISTORY)
-    assert is_followup("en wat kost dat?", previous, related=lambda q, p: True)
-    assert not is_followup("en wat kost dat?", previous, related=lambda q, p: False)
+    assert is_followup("en wat kost een paspoort?", previous, related=lambda q, p: True)
+    assert not is_followup("en wat kost een paspoort?", previous, related=lambda q, p: False)
+
+
+def test_a_turn_without_a_subject_of_its_own_always_continues():
+    previous = previous_user_question(HISTORY)
+    for turn in ("kosten?", "en wat kost dat?", "hoe lang?"):
+        assert is_followup(turn, previous, related=lambda q, p: False)
 
 
 def test_a_chain_of_followups_reads_back_to_its_subject():
