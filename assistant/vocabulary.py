@@ -55,7 +55,9 @@ class Vocabulary:
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA
 
-        if len(word) < 5:
+        # An English question's short word is an English word, not a slip on a Dutch one ('offer' is not
+        # 'koffer'); its typos are looked for on longer words, names mostly ('Comensa').
+        if len(word) < (6 if strict else 5):
             return None
         cutoff = 90.0 if strict else (84.0 if len(word) >= 7 else 88.0)
         hits = process.extract(word, self.surface.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)

@@ -21,6 +21,7 @@ EXTRA = [
     "Jaarlijks brengen zij landelijke kerncijfers uit. De crisisopvang biedt een veilige plek.",
     "Die cijfers komen niet terug in de regionale aanpak.",
     "De cursus wordt georganiseerd door de stichting. Dit is een organisatorisch punt.",
+    "De koffer staat klaar voor de voorlichting.",
 ]
 
 
@@ -87,6 +88,12 @@ def test_compounds_and_related_forms(vocab):
     assert {"crisisopvang", "plek"} <= set(q.core)
     q = prepare("hoe wordt mensenhandel gedefinieerd", vocab)  # related form of 'definitie'
     assert "definitie" in q.core
+
+
+def test_a_short_english_word_is_not_read_as_a_dutch_word_one_letter_away(vocab):
+    q = prepare("What does the foundation offer?", vocab)
+    assert "koffer" not in q.core and "offer" not in q.terms.corrections
+    assert "koffer" in prepare("wat zit er in de kofer", vocab).core  # a Dutch typo still is one
 
 
 def test_question_words_are_not_corrected(vocab):
