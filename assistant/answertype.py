@@ -90,7 +90,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         PHONE,
         re.compile(
-            r"\btelefoonnummer\b|\b(tel|telefoon)nr\b|\bphone number\b|\btelephone\b|\bnummer van\b|"
+            r"\btelefoonnummer\b|\b(tel|telefoon)nr\b|\bphone number\b|\btelephone\b|\bnummer\b(?!\s*\d)|"
             r"\bnumber (of|for) the\b|\bwelk nummer\b|\bwhat number\b"
         ),
     ),

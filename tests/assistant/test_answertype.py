@@ -47,6 +47,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("Hoe lang duurt een voorlichting?", (at.DURATION,)),
         ("Sinds wanneer bestaat het meldpunt?", (at.WHEN,)),  # "sinds 2005" or "sinds een jaar of tien"
         ("In welk jaar is het meldpunt opgericht?", (at.YEAR,)),
+        ("nummer van de zorgcoordinator?", (at.PHONE,)),
+        ("welk nummer heeft de wijkpost", (at.PHONE,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
         ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),
         ("When is the next training?", (at.DATE,)),

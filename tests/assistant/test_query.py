@@ -22,6 +22,7 @@ EXTRA = [
     "Die cijfers komen niet terug in de regionale aanpak.",
     "De cursus wordt georganiseerd door de stichting. Dit is een organisatorisch punt.",
     "De koffer staat klaar voor de voorlichting.",
+    "Het meld- en adviespunt is bereikbaar via telefoonnummer 010 - 123 45 67.",
 ]
 
 
@@ -137,6 +138,12 @@ def test_a_hyphenated_english_word_reaches_the_glossary_through_its_parts(vocab)
     q = prepare("Is there an anti-exploitation team?", vocab)
     assert tokenize("uitbuiting")[0] in set(q.core) | {a for g in q.terms.alts.values() for a in g}
     assert tokenize("e-learning")[0] in prepare("How long is the e-learning?", vocab).core
+
+
+def test_the_everyday_meldpunt_and_nummer_reach_the_dossier_words(vocab):
+    q = prepare("nummer meldpunt?", vocab)
+    assert not q.unknown
+    assert {tokenize("telefoonnummer")[0], tokenize("adviespunt")[0]} <= set(q.core)
 
 
 def test_english_false_friends_stay_out(vocab):
