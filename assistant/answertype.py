@@ -75,9 +75,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (DURATION, re.compile(r"\bhoe ?lang\b|\bhow long\b|\bduur van\b|\bhoeveel tijd\b|\bhow much time\b")),
     (
         YEAR,
-        re.compile(
-            r"\b(in )?welk jaar\b|\bwhat year\b|\bin which year\b|\bjaartal\b"
-        ),
+        re.compile(r"\b(in )?welk jaar\b|\bwhat year\b|\bin which year\b|\bjaartal\b"),
     ),
     (WHEN, re.compile(r"\bwanneer\b|\bwhen\b|\bhoe laat\b|\bwhat time\b|\bdatum\b|\bdate\b")),
     (

@@ -24,7 +24,7 @@ from assistant.acronym import find as find_definition
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
 from assistant.followup import asks_for_itself
-from assistant.query import Query, clean_question, prepare, situational_terms
+from assistant.query import Query, clean_question, prepare, situational_terms, user_questions
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
 from assistant.situation import Detector, is_e5
@@ -271,7 +271,8 @@ class Assistant:
         query = prepare(text, state.vocab, history, related=self._detector.related)
         alone = self._detector.classify(text)
         if not (query.followup and query.previous) or alone.rule:
-            return query, alone
+            asked = user_questions(history)
+            return query, self._detector.in_context(text, asked[-1] if asked else None, alone)
         reading = self._detector.classify(f"{query.previous} {text}")
         if reading.situational and asks_for_itself(text):
             return query, alone

@@ -74,6 +74,28 @@ def test_detector_combines_rules_and_classifier_with_a_fake_embedding():
     assert not det.related("Een man slaapt in de loods.", "Welke taken heeft de AVIM?")
 
 
+def test_an_unsure_situational_call_after_a_look_up_is_judged_with_it():
+    model = SituationModel(np.array([4.0, 0.0]), -2.0, 0.5, domain_weights=np.array([0.0, 4.0]), related=0.9)
+    lookup, turn = "Wat doet de inspectie?", "Heeft die ook mensen in het netwerk?"
+    case = "Een man slaapt in de loods."
+    fake = {
+        lookup: [0.0, 1.0],
+        turn: [0.7, 1.0],  # p = 0.69: situational, not sure
+        f"{lookup} {turn}": [0.2, 1.0],  # with the look-up before it: p = 0.23
+        case: [1.0, 0.0],  # p = 0.88: sure
+        f"{case} {turn}": [0.9, 0.0],
+        f"{lookup} {case}": [0.8, 0.0],
+    }
+    det = Detector(model, embed_query=lambda t: np.array(fake[t]))
+    alone = det.classify(turn)
+    assert alone.situational and not alone.rule
+    assert not det.in_context(turn, lookup, alone).situational
+    assert det.in_context(turn, None, alone) == alone  # no conversation before it
+    assert det.in_context(turn, case, alone) == alone  # after a situation
+    sure = det.classify(case)
+    assert det.in_context(case, lookup, sure).situational  # a clear situation keeps the card
+
+
 def test_examples_are_labelled_and_both_languages():
     rows = situation.load_examples()
     labels = {r["label"] for r in rows}
