@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.quotes import asks
+
 # The query side of "what to do": the e5 query embedding of this question is the what-to-do direction.
 # (Asking for "signalen herkennen" as well drew the titles of trainings; measured on situations of ours.)
 ACTION = (
@@ -94,5 +96,5 @@ def _quotable(sentences: list) -> list:
     return [
         s
         for s in sentences
-        if not s.heading and len(s.text.split()) >= _MIN_WORDS and not s.text.rstrip().endswith("?")
+        if not s.heading and len(s.text.split()) >= _MIN_WORDS and not asks(s.text)
     ]

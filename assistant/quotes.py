@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -226,7 +227,7 @@ def features(
             float(s.position == 0),
             fit,
             float(bool(types) and fit == 0.0),
-            float(s.text.rstrip().endswith("?")),
+            float(asks(s.text)),
             float(len(s.stems) < 3),
             float(s.defining),
             float(s.heading),
@@ -259,13 +260,21 @@ def confidence(X: np.ndarray) -> np.ndarray:
 ANSWERS_TOO = 0.3
 
 
+def asks(text: str) -> bool:
+    """One of the dossier's own questions ("Twijfel je over een signaal?"): the sentence ends in a question
+    mark before any list it opens. A sentence that opens a list of questions ("... komt het volgende aan
+    bod: - Wat is mensenhandel? - Waar kan ik melden?") says something itself."""
+    own = re.split(r":\s+[-•]\s", text, maxsplit=1)[0]
+    return own.rstrip().endswith("?")
+
+
 def best(sentences: list, logits) -> tuple[object, float] | None:
     """The sentence most likely to answer (not a heading, not one of the dossier's own questions) and the
     model's probability for it; None when there is none."""
     quotable = [
         (s, z)
         for s, z in zip(sentences, logits, strict=True)
-        if not s.heading and not s.text.rstrip().endswith("?")
+        if not s.heading and not asks(s.text)
     ]
     if not quotable:
         return None
@@ -299,7 +308,7 @@ def choose(
     holders = [s for s in ranked if s.entity]
     ranked = [s for s in ranked if not s.heading]
     # The dossier's own questions ("Twijfel je over een signaal?") ask; they never answer.
-    ranked = [s for s in ranked if not s.text.rstrip().endswith("?")] or ranked
+    ranked = [s for s in ranked if not asks(s.text)] or ranked
     if not ranked:
         return holders[:1]
     best = ranked[0]

@@ -186,3 +186,12 @@ def test_the_dossiers_own_questions_are_not_quoted_as_answers():
     asks = _s("Twijfel je over wat je zag?", position=0)
     answers = _s("Dan kun je het steunpunt bellen.", position=1)
     assert choose([asks, answers], [2.0, 0.0], ratio=0.9, limit=1, window=0) == [answers]
+
+
+def test_a_sentence_opening_a_list_of_questions_is_not_a_question_itself():
+    assert quotes.asks("Twijfel je over een signaal?")
+    assert quotes.asks("Wil je meedoen met een groep van minstens tien mensen?")
+    opener = "Op deze gratis middag komen aan bod: - Hoe herken ik signalen?"
+    assert not quotes.asks(opener)
+    s = [_s(opener), _s("Meer staat op de website.", hit=1)]
+    assert choose(s, [2.0, 0.0], ratio=0.9, limit=2, window=0) == [s[0]]
