@@ -87,9 +87,7 @@ class Query:
     context: Terms | None = None  # stems of the previous question (follow-up only)
     followup: bool = False
     previous: str | None = None
-    extra: list[str] = field(
-        default_factory=list
-    )  # weak terms added by intent (situational: reporting, help)
+    extra: list[str] = field(default_factory=list)  # weak terms added by intent (situational: help)
 
     @property
     def core(self) -> list[str]:
@@ -427,6 +425,10 @@ def situational_terms(vocab: Vocabulary) -> list[str]:
     return [t for t in dict.fromkeys(_stems(words_)) if t in vocab.df]
 
 
+# Every answer comes from the dossier: "volgens het dossier" names no topic (the word drew the introduction)
+_SOURCE = re.compile(r"\b(volgens|in|uit|according to) (het|dit|the|this) (dossier|document)\b", re.I)
+
+
 def prepare(
     question: str,
     vocab: Vocabulary,
@@ -435,10 +437,13 @@ def prepare(
 ) -> Query:
     """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval."""
     lang = detect_lang(question)
-    terms = analyse_terms(question, lang, vocab)
+    asked = _SOURCE.sub(" ", question).strip()  # "wat is X volgens het dossier?" asks about X
+    terms = analyse_terms(asked, lang, vocab)
+    if asked != question and not terms.core:  # "wat staat er in het dossier?" asks about the dossier
+        asked, terms = question, analyse_terms(question, lang, vocab)
     previous = previous_user_question(history)
     followup = is_followup(question, previous, related)
     if not (followup and previous):
-        return Query(question, lang, question, terms)
+        return Query(question, lang, asked, terms)
     context = analyse_terms(previous, detect_lang(previous), vocab)
-    return Query(question, lang, f"{previous} {question}", terms, context, True, previous)
+    return Query(question, lang, f"{previous} {asked}", terms, context, True, previous)

@@ -146,6 +146,14 @@ def test_the_everyday_meldpunt_and_nummer_reach_the_dossier_words(vocab):
     assert {tokenize("telefoonnummer")[0], tokenize("adviespunt")[0]} <= set(q.core)
 
 
+def test_where_the_answer_should_come_from_is_not_what_is_asked(vocab):
+    q = prepare("wat is een portefeuillehouder volgens het dossier?", vocab)
+    assert tokenize("dossier")[0] not in q.core and "dossier" not in q.search_text
+    assert q.text.endswith("volgens het dossier?")  # the question as typed is kept
+    alone = prepare("wat staat er in het dossier", vocab)  # about the dossier itself: kept
+    assert "dossier" in alone.search_text
+
+
 def test_english_false_friends_stay_out(vocab):
     q = prepare("How long does the e-learning take?", vocab)
     assert tokenize("taken")[0] not in q.core  # 'take' is not 'taken' (tasks)
