@@ -177,7 +177,7 @@ def defines(sentence: str, stems_of, terms: set[str]) -> bool:
     return False
 
 
-_NAME_WORD = re.compile(r"[\w&'’-]+|[^\w\s]")
+NAME_WORD = re.compile(r"[\w&'’-]+|[^\w\s]")
 # Dutch titles of laws and regulations capitalise only their first word ("Wet regulering sekswerk").
 _LEGAL = words("wet regeling besluit verordening richtlijn convenant protocol")
 
@@ -191,7 +191,7 @@ def named_phrases(question: str, stopwords) -> list[str]:
     A name is a run of capitalised words ('Regionale Tafel Mensenhandel'), or a legal title: 'Wet',
     'Regeling'... with the content words after it ('Wet regulering sekswerk'). A stopword or punctuation
     ends a name, so 'Fier en CKM' gives none."""
-    toks = _NAME_WORD.findall(question)
+    toks = NAME_WORD.findall(question)
     out, i = [], 0
     while i < len(toks):
         w = toks[i]

@@ -212,6 +212,7 @@ class Assistant:
         signals.topic_terms = self._topic_terms(query, state)
         if query.lang == "nl":
             signals.missing_names = scope.missing_names(text, state.text_norm)
+            signals.unknown_names = scope.unknown_names(text, state.text_norm, state.vocab.correct)
         signals.unknown_words = len(query.unknown)
         logits = quotes.score(features)
         sure = quotes.confidence(features)
@@ -324,6 +325,7 @@ class Assistant:
                 unknown=[],
                 codes=[] if named_ok else s.codes,
                 missing_names=[] if named_ok else s.missing_names,
+                unknown_names=[] if named_ok else s.unknown_names,
                 types_ok=True if named_ok else s.types_ok,
                 missing_types=() if named_ok else s.missing_types,
             )

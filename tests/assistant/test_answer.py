@@ -319,6 +319,11 @@ def test_out_of_scope_decision_combines_the_signals(assistant):
     assert not assistant.out_of_scope(signals(types=("who",), types_ok=False, missing_types=("who",)))
     assert assistant.out_of_scope(signals(codes=["B8"]))  # names a regulation the dossier lacks
     assert assistant.out_of_scope(signals(missing_names=["Wet regulering sekswerk"]))
+    # a one-word name the dossier lacks, when the learned model leans that way too
+    assert assistant.out_of_scope(signals(unknown_names=["Zonnehuis"], off_scope=0.5))
+    assert not assistant.out_of_scope(signals(unknown_names=["Europa"], off_scope=0.01))
+    named = signals(unknown_names=["Zonnehuis"], off_scope=0.5)
+    assert not assistant.out_of_scope(named, situational=True, named_ok=True)  # a described situation
     # a word the dossier lacks is no reason by itself
     assert not assistant.out_of_scope(
         signals(novelty=0.5, unknown=["voorbeelden"], unknown_words=1, topic_terms=0)
@@ -336,3 +341,12 @@ def test_out_of_scope_decision_combines_the_signals(assistant):
 def test_unknown_law_is_refused_by_name(assistant):
     answer = assistant.ask("Hoe werkt de Wet regulering sekswerk bij arbeidsuitbuiting?")
     assert answer.out_of_scope and "Wet regulering sekswerk" in answer.answer
+
+
+def test_one_word_names_the_dossier_never_uses():
+    from assistant.scope import unknown_names
+
+    text = " de crisisopvang van fier en het essm "
+    known = {"crisisopvan": "crisisopvang"}.get  # a slip on a dossier word is not a name
+    assert unknown_names("Werkt Fier samen met Zonnehuis en het ESSM?", text, known) == ["Zonnehuis"]
+    assert unknown_names("Zonnehuis is nieuw. Kent Fier Crisisopvan?", text, known) == []  # opens a sentence
