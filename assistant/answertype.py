@@ -104,6 +104,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(wat|welke) is (de|het|hun) (website|webadres|url|link)\b|\burl\b|\bwebadres\b|"
             r"\bwhat is the (website|url|link)\b|\bwhich website\b|"
+            r"^((en|and) )?((hun|de|het|their|the) )?(website|site|webadres|webpagina|link)\W*$|"
             r"\b(waar|where)\b.*\b(online|op (het )?internet|on the (web|internet))\b"
         ),
     ),

@@ -19,6 +19,7 @@ Situational questions are never refused: the caller does not ask.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -203,6 +204,10 @@ def check_types(
     if not types:
         return answertype.TypeCheck((), True)
     specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
+    if query.followup and query.context is not None:
+        # "en hun website?": what the turn asks about stands in the question it continues
+        previous = dataclasses.replace(query, terms=query.context)
+        specific |= specific_terms(previous, vocabulary, n_docs) & set(query.context_core)
     # English around a Dutch name may leave no term to pin the topic; words the dossier lacks still pin
     # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
     unpinned_topic = not specific and not query.unknown
@@ -219,9 +224,9 @@ def check_types(
         sents = [s for s in all_sents if not s.heading]
         for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
             near = set(s.stems) | (set() if strict else section)
-            if strict:  # a term may stand inside a compound or an address ("riec" in riecrotterdam.nl)
-                compact = normalise(s.text).replace(" ", "")
-                near |= {t for t in specific if len(t) >= 4 and t in compact}
+            # a term may stand inside a compound or an address ("riec" in riecrotterdam.nl)
+            compact = normalise(s.text).replace(" ", "")
+            near |= {t for t in specific if len(t) >= 4 and t in compact}
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems

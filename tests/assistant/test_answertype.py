@@ -48,6 +48,9 @@ def has(kind, sentence, *, query="", noun=None):
         ("Sinds wanneer bestaat het meldpunt?", (at.WHEN,)),  # "sinds 2005" or "sinds een jaar of tien"
         ("In welk jaar is het meldpunt opgericht?", (at.YEAR,)),
         ("nummer van de zorgcoordinator?", (at.PHONE,)),
+        ("en hun site?", (at.URL,)),
+        ("webadres?", (at.URL,)),
+        ("Welke websites zijn er over uitbuiting?", ()),  # a list, not an address
         ("welk nummer heeft de wijkpost", (at.PHONE,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
         ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),

@@ -189,3 +189,10 @@ def test_which_trainings_lists_the_dossiers_own_training_sections(real_assistant
     # each line is the heading of the section its marker cites, as the dossier writes it
     for n, (line, section) in enumerate(zip(lines[1:], sections, strict=True), start=1):
         assert line == f"- {section.split(' › ')[-1]} [{n}]"
+
+
+def test_a_bare_website_turn_asks_for_the_address_of_what_the_conversation_is_about(real_assistant):
+    _, site = _turns(real_assistant, ["Waar richt het RIEC Rotterdam zich op?", "hun webadres?"])
+    assert not site.out_of_scope
+    assert "riecrotterdam.nl" in site.answer + " ".join(c.text for c in site.citations)
+
