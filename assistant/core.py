@@ -277,7 +277,7 @@ class Assistant:
         reading = self._detector.classify(f"{query.previous} {text}")
         if reading.situational and asks_for_itself(text):
             return query, alone
-        return query, reading
+        return query, self._detector.in_context(text, query.previous, alone, reading)
 
     @staticmethod
     def _topic_terms(query: Query, state: IndexState) -> int:

@@ -325,18 +325,23 @@ class Detector:
         vec = self.vector(question) if vector is None else vector
         return intent.classify_situational(question, self.model.probability(vec), self.model.threshold)
 
-    def in_context(self, question: str, previous: str | None, alone: intent.Situational) -> Situational:
-        """A turn called situational without certainty (no rule, under SURE), asked after a look-up (after
-        "wat doet de arbeidsinspectie?": "heeft de inspectie ook mensen in het netwerk?"), is judged
-        together with that previous question: alone it reads like a described case, with it like the
-        look-up it is. A clear situation, or one that stays situational in context, keeps the card."""
-        if not alone.situational or alone.rule or alone.probability >= SURE or not previous:
-            return alone
-        if self.classify(previous).situational:
-            return alone
-        reading = self.classify(f"{previous} {question}")
-        return alone if reading.situational else reading
-
+    def in_context(
+        self, question: str, previous: str | None, alone: Situational, reading: Situational | None = None
+    ) -> Situational:
+        """A turn called situational without certainty (no rule, under SURE) after a look-up is judged
+        together with that look-up: alone it reads like a described case, with it like the look-up it is
+        (after "wat doet de arbeidsinspectie?": "heeft de inspectie ook mensen in het netwerk?"). `reading`:
+        a follow-up's reading with the previous question, situational only if the turn alone is too. A clear
+        situation, one that stays situational in context, or one after a situation keeps the card."""
+        reading = reading or alone
+        if not reading.situational or reading.rule or not previous:
+            return reading
+        if reading is not alone and not alone.situational and not self.classify(previous).situational:
+            return alone  # neither the look-up before it nor the turn alone is a situation
+        if reading.probability >= SURE or self.classify(previous).situational:
+            return reading
+        together = self.classify(f"{previous} {question}")
+        return alone if together.situational else together
 
 def main(argv: list[str] | None = None) -> int:
     """Retrain from the shipped examples and write the model file (`--check`: only compare)."""

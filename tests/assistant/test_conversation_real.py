@@ -196,3 +196,8 @@ def test_a_bare_website_turn_asks_for_the_address_of_what_the_conversation_is_ab
     assert not site.out_of_scope
     assert "riecrotterdam.nl" in site.answer + " ".join(c.text for c in site.citations)
 
+
+def test_a_follow_up_after_a_look_up_is_no_situation_when_neither_is_one_alone(real_assistant):
+    questions = ["Wat doet de politie-eenheid Rotterdam?", "Zit daar iemand van in het platform?"]
+    lookup, turn = _turns(real_assistant, questions)
+    assert not lookup.situational and not turn.situational and turn.meldpunt is None

@@ -94,6 +94,10 @@ def test_an_unsure_situational_call_after_a_look_up_is_judged_with_it():
     assert det.in_context(turn, case, alone) == alone  # after a situation
     sure = det.classify(case)
     assert det.in_context(case, lookup, sure).situational  # a clear situation keeps the card
+    # a follow-up read with the look-up before it: situational only if the turn alone is too
+    quiet = det.classify(lookup)
+    assert not det.in_context(lookup, lookup, quiet, reading=sure).situational
+    assert det.in_context(turn, case, alone, reading=sure).situational  # after a situation: inherited
 
 
 def test_examples_are_labelled_and_both_languages():
