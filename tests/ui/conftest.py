@@ -84,6 +84,7 @@ def open_page(browser, request):
         page.goto(url)
         page.wait_for_selector("#gesprek")
         page.wait_for_selector(".mp-phone")
+        page.wait_for_selector("#vraag textarea")  # the question box renders last on a busy machine
         return page, watch
 
     yield _open
