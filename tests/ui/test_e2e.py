@@ -11,7 +11,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from ui_helpers import DOSSIER, ROOT, ask, dossier_env, dossier_serve, free_port, no_horizontal_overflow
+from ui_helpers import (
+    DOSSIER,
+    ROOT,
+    ask,
+    dossier_env,
+    dossier_serve,
+    free_port,
+    no_horizontal_overflow,
+    open_source,
+)
 
 PHONE = "010 - 236 52 56"
 
@@ -90,8 +99,8 @@ def test_source_opens_in_dossier_tab(served, open_page):
     answer = ask(page, "Wat houdt mensensmokkel in?")
     head = answer.locator(".bron-kop").first.inner_text()
     chosen = re.match(r"\[\d+\] (.+?) · ", head).group(1)
-    answer.locator("button.naar-dossier").first.click()
-    page.locator("#hoofdstuk h2").filter(has_text=chosen).wait_for()
+    heading = page.locator("#hoofdstuk h2").filter(has_text=chosen)
+    open_source(answer.locator("button.naar-dossier").first, heading)
     assert page.get_by_role("tab", name="Dossier").get_attribute("aria-selected") == "true"
 
 

@@ -9,7 +9,7 @@ import re
 import urllib.request
 
 import pytest
-from ui_helpers import SCREENSHOTS, ask
+from ui_helpers import SCREENSHOTS, ask, open_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -162,8 +162,7 @@ def test_open_in_dossier_scrolls_to_the_passage_and_highlights_it(served, open_p
     answer = ask(page, LOOKUP)
     source = answer.locator(".bron:has(> blockquote mark)").first  # a source the answer quotes
     section = re.match(r"\[\d+\] (.+?) · ", source.locator(".bron-kop").inner_text()).group(1)
-    source.locator("button.naar-dossier").click()
-    page.locator("#hoofdstuk #passage").wait_for()
+    open_source(source.locator("button.naar-dossier"), page.locator("#hoofdstuk #passage"))
     page.wait_for_timeout(500)
     assert page.get_by_role("tab", name="Dossier").get_attribute("aria-selected") == "true"
     assert page.locator("#hoofdstuk h2").inner_text() == section

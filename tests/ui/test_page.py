@@ -8,7 +8,7 @@ import json
 
 import pytest
 from ui_fakes import FakeAssistant
-from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, toast_text
+from ui_helpers import SCREENSHOTS, ask, free_port, no_horizontal_overflow, open_source, toast_text
 
 import ui
 from index.settings import Settings
@@ -67,8 +67,8 @@ def test_situational_answer_card_sources_and_open_in_dossier(server, open_page):
         "Arbeidsuitbuiting meld je bij het meld- en adviespunt." in answer.locator("mark").first.inner_text()
     )
     assert page.locator("#vraag textarea").input_value() == ""  # cleared for the next question
-    answer.locator("#naar-dossier-1-1").click()  # source 1 of the answer (chat message 1)
-    page.locator("#hoofdstuk h2").filter(has_text="Dossier › Melden").wait_for()
+    heading = page.locator("#hoofdstuk h2").filter(has_text="Dossier › Melden")
+    open_source(answer.locator("#naar-dossier-1-1"), heading)  # source 1 of the answer (chat message 1)
     assert "8:30 uur tot 22:00 uur" in page.locator("#hoofdstuk").inner_text()
     assert page.locator("#inhoud input[type=radio]:checked").get_attribute("value") == "Dossier › Melden"
 
@@ -85,8 +85,8 @@ def test_hostile_question_and_passage_show_as_text(server, open_page):
     assert page.locator("#gesprek img, #gesprek script, #gesprek iframe").count() == 0
     assert watch.dialogs == []
     assert watch.foreign_requests() == []
-    answer.locator("button.naar-dossier").first.click()
-    page.locator("#hoofdstuk h2").filter(has_text="Vreemd").wait_for()
+    heading = page.locator("#hoofdstuk h2").filter(has_text="Vreemd")
+    open_source(answer.locator("button.naar-dossier").first, heading)
     assert "<b>hoofdstuk</b>" in page.locator("#hoofdstuk h2").inner_text()
     assert page.locator("#hoofdstuk img, #hoofdstuk script, #hoofdstuk b").count() == 0
     assert page.evaluate("window.__pwned") is None
