@@ -336,12 +336,18 @@ class Detector:
         reading = reading or alone
         if not reading.situational or reading.rule or not previous:
             return reading
-        if reading is not alone and not alone.situational and not self.classify(previous).situational:
+        if reading is alone:  # a turn read alone
+            if reading.probability >= SURE or self.classify(previous).situational:
+                return reading
+            together = self.classify(f"{previous} {question}")
+            return alone if together.situational else together
+        # a follow-up, `reading` being the turn read with the question it continues
+        if self.classify(previous).situational:
+            return reading  # it inherits the situation
+        if not alone.situational:
             return alone  # neither the look-up before it nor the turn alone is a situation
-        if reading.probability >= SURE or self.classify(previous).situational:
-            return reading
-        together = self.classify(f"{previous} {question}")
-        return alone if together.situational else together
+        return reading if reading.probability >= SURE else alone
+
 
 def main(argv: list[str] | None = None) -> int:
     """Retrain from the shipped examples and write the model file (`--check`: only compare)."""
