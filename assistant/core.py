@@ -284,10 +284,7 @@ class Assistant:
         """Question terms that pin down a topic; a follow-up's topic may stand in the question it continues
         ("hoe lang duurt die ongeveer?" after "Vertel eens over de e-learning BUIT.")."""
         n = len(set(query.core) & scope.specific_terms(query, state.vocab.df, state.n_docs))
-        if query.followup and query.context is not None:
-            previous = dataclasses.replace(query, terms=query.context)
-            n += len(set(query.context_core) & scope.specific_terms(previous, state.vocab.df, state.n_docs))
-        return n
+        return n + len(scope.continued_terms(query, state.vocab.df, state.n_docs))
 
     def signals(
         self, query: Query, retrieval: Retrieval, check: answertype.TypeCheck, coverage: float

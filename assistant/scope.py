@@ -163,6 +163,15 @@ def specific_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set
     return out
 
 
+def continued_terms(query: Query, vocabulary: dict[str, int], n_docs: int) -> set[str]:
+    """For a follow-up, the specific terms of the question it continues that it does not repeat: its topic
+    may stand there ("hoe lang duurt die ongeveer?" after "Vertel eens over de e-learning BUIT.")."""
+    if not (query.followup and query.context is not None):
+        return set()
+    previous = dataclasses.replace(query, terms=query.context)
+    return specific_terms(previous, vocabulary, n_docs) & set(query.context_core)
+
+
 # A bound the question asks for ("maximum class size?", "met hoeveel collega's moeten we minstens komen?")
 # is answered by a number under the same bound ("een groep van minimaal 30 deelnemers"), whatever it counts.
 _BOUNDS = (
@@ -204,10 +213,7 @@ def check_types(
     if not types:
         return answertype.TypeCheck((), True)
     specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
-    if query.followup and query.context is not None:
-        # "en hun website?": what the turn asks about stands in the question it continues
-        previous = dataclasses.replace(query, terms=query.context)
-        specific |= specific_terms(previous, vocabulary, n_docs) & set(query.context_core)
+    specific |= continued_terms(query, vocabulary, n_docs)  # "en hun website?" after "Wat doet het RIEC?"
     # English around a Dutch name may leave no term to pin the topic; words the dossier lacks still pin
     # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
     unpinned_topic = not specific and not query.unknown
