@@ -92,6 +92,11 @@ def refers_back(question: str) -> bool:
         return True
     if len(tokens) <= 3 and not set(tokens) & _FINITE:
         return True  # a fragment without a verb completes the previous question
+    return _without_subject(tokens)
+
+
+def _without_subject(tokens: list[str]) -> bool:
+    """No content word of its own ('hoe vaak?', 'kosten?'): only question, asking and function words."""
     return all(t in _NOT_CONTENT for t in tokens)
 
 
@@ -102,6 +107,6 @@ def is_followup(
     (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
     if not previous or not refers_back(question):
         return False
-    if all(t in _NOT_CONTENT for t in re.findall(r"[\w'-]+", fold(question))):
+    if _without_subject(re.findall(r"[\w'-]+", fold(question))):
         return True  # no subject of its own ("kosten?", "hoe lang?"): it cannot open a new topic
     return related is None or related(question, previous)
