@@ -154,6 +154,11 @@ def test_where_the_answer_should_come_from_is_not_what_is_asked(vocab):
     assert "dossier" in alone.search_text
 
 
+def test_the_labour_inspectorate_reaches_the_arbeidsinspectie(vocab):
+    q = prepare("What does the labour inspectorate investigate?", vocab)
+    assert tokenize("arbeidsinspectie")[0] in q.core
+
+
 def test_english_false_friends_stay_out(vocab):
     q = prepare("How long does the e-learning take?", vocab)
     assert tokenize("taken")[0] not in q.core  # 'take' is not 'taken' (tasks)
