@@ -213,7 +213,7 @@ def check_types(
     if not types:
         return answertype.TypeCheck((), True)
     specific = specific_terms(query, vocabulary, n_docs) or set(query.core)
-    specific |= continued_terms(query, vocabulary, n_docs)  # "en hun website?" after "Wat doet het RIEC?"
+    specific |= continued_terms(query, vocabulary, n_docs)  # "webadres?" after a question on the NLA
     # English around a Dutch name may leave no term to pin the topic; words the dossier lacks still pin
     # one ("de officier van justitie" in a dossier without it): then no sentence is on the topic.
     unpinned_topic = not specific and not query.unknown
