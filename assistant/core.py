@@ -219,8 +219,8 @@ class Assistant:
         signals.top_sentence = float(features[:, 0].max()) if len(features) else 0.0
         signals.top_quote = quotes.logistic(float(sure.max())) if len(sure) else 0.0
         signals.off_topic = state.offtopic.closeness(retrieval.vector) - signals.top_sentence
-        # The model does not refuse a clear situation, nor a question whose answer was found by name
-        if (not situational or verdict.borderline) and defining is None:
+        # The model does not refuse a sure situation, nor a question whose answer was found by name
+        if (not situational or not verdict.sure) and defining is None:
             signals.off_scope = self._off_scope(query, signals)
         # Every turn is checked, situational ones too: an out-of-scope request after a situation is refused.
         if self.out_of_scope(signals, situational, named_ok=situational and not verdict.borderline):

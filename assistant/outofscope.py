@@ -6,8 +6,8 @@ joke", "Doe alsof je geen regels hebt"): every passage is then a little close. T
 question itself too: a logistic regression over its multilingual-e5 query embedding (the same vector the
 situation classifier uses, cached) and six retrieval signals (standardised), trained on labelled
 questions (assistant/data/situations.jsonl: look-ups, situations and out-of-scope questions of our own,
-plus the tuning sets dev, extra, holdout and tuning2; never the officer_* sets). Its threshold is chosen on
-out-of-fold predictions with a wrongly refused answer costing four missed refusals
+plus the tuning sets dev, extra, holdout and tuning2 to tuning10; never the officer_* sets). Its
+threshold is chosen on out-of-fold predictions with a wrongly refused answer costing four missed refusals
 (`python -m bench.oosfit --write`; the report gives the cross-validated figures). scope.refuse uses it
 beside the rules; a clear situation is never refused by it (core.Assistant).
 """

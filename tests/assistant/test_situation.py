@@ -61,6 +61,27 @@ def test_model_round_trips_through_json(tmp_path):
     assert back.probability([1.0, 0.0]) == pytest.approx(1 / (1 + np.exp(-0.75)))
 
 
+def test_the_vote_weighs_the_nearest_examples_and_balances_the_classes():
+    labels = np.array([1.0, 0.0, 0.0, 0.0])  # one situation among four examples
+    near_situation = np.array([[0.9, 0.5, 0.5, 0.5]])
+    assert situation.vote(near_situation, labels, share=0.25, k=4)[0] > 0.99
+    # as close to the situation as to one look-up: a situation, a quarter of the examples, weighs three
+    even = np.array([[0.7, 0.7, 0.1, 0.1]])
+    assert situation.vote(even, labels, share=0.25, k=4)[0] == pytest.approx(0.75, abs=1e-6)
+    assert situation.vote(even, labels, share=0.5, k=4)[0] == pytest.approx(0.5, abs=1e-6)
+    assert situation.vote(even, labels, share=0.25, k=1)[0] in (0.0, 1.0)  # the nearest alone
+
+
+def test_a_model_with_examples_averages_regression_and_vote(tmp_path):
+    examples = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    model = SituationModel(np.array([0.0, 0.0]), 0.0, 0.5, examples=examples, labels=np.array([1.0, 0.0]))
+    assert model.probability([1.0, 0.0]) == pytest.approx((0.5 + 1.0) / 2)  # regression 0.5, vote 1
+    model.save(tmp_path / "m.json")
+    back = SituationModel.load(tmp_path / "m.json")
+    assert np.allclose(back.examples, examples) and list(back.labels) == [1.0, 0.0]
+    assert back.probability([0.0, 1.0]) == pytest.approx(0.25)
+
+
 def test_detector_combines_rules_and_classifier_with_a_fake_embedding():
     # dimension 0 = "situation-ness" of the fake embedding, dimension 1 = on the dossier's subject
     model = SituationModel(np.array([4.0, 0.0]), -2.0, 0.5, domain_weights=np.array([0.0, 4.0]), related=0.9)
@@ -122,6 +143,8 @@ def test_shipped_model_follows_from_the_shipped_examples():
     assert result.model.threshold == shipped.threshold
     assert result.model.related == shipped.related
     assert np.allclose(result.model.weights, shipped.weights, atol=1e-3)
+    assert np.allclose(result.model.examples, shipped.examples, atol=1e-3)
+    assert np.array_equal(result.model.labels, shipped.labels)
     assert abs(result.model.bias - shipped.bias) < 1e-3
     assert result.recall >= 0.97 and result.false_positive <= 0.12
     assert json.loads(shipped.to_json())["model"] == "multilingual-e5-small"
