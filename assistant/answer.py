@@ -13,7 +13,7 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from assistant import answertype
+from assistant.definition import defines, is_definition_question
 from assistant.query import Query
 from assistant.retrieve import Hit
 from assistant.types import Citation
@@ -127,7 +127,7 @@ def score_sentences(
     # "Wat is X?": the sentence that opens by defining X answers it, not any sentence that names X.
     defining = {t for t in core if t not in TYPE_WORDS}
     defining |= {a for t in defining for a, w in alts.get(t, {}).items() if w >= 1.0}
-    definition = answertype.is_definition_question(query.text) and bool(defining)
+    definition = is_definition_question(query.text) and bool(defining)
     heading = {h: match_share(headings[h], core, alts, idf, default) for h in passage_stems}
     for i, s in enumerate(sentences):
         s.entity = i in entities
@@ -139,7 +139,7 @@ def score_sentences(
             score += 0.5 * match_share(s.stems, extra, {}, idf, default)
         score += 0.35 * passage[s.hit] + 0.15 * heading[s.hit] + 0.2 * hits[s.hit].score
         score += 0.5 if s.entity else 0.0
-        if definition and answertype.defines(s.text, tokenize, defining):
+        if definition and defines(s.text, tokenize, defining):
             score += 0.35
             s.defining = True
         n = len(s.stems)

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import answer, answertype
+from assistant.definition import defines, is_definition_question
 from assistant.query import counted_stems
 
 WEIGHTS = Path(__file__).with_name("quotes.json")
@@ -184,7 +185,7 @@ def features(
     core, alts = query.core, query.terms.alts
     types = question_types(query)
     noun_stems = counted_stems(query.type_text, query.lang, idf)
-    definition = answertype.is_definition_question(query.text)
+    definition = is_definition_question(query.text)
     defining = {t for t in core} | {a for t in core for a, w in alts.get(t, {}).items() if w >= 1.0}
     q = np.asarray(qvec, dtype=np.float32) if qvec is not None else None
     cos = np.zeros(n)
@@ -215,7 +216,7 @@ def features(
                 for t in types
             )
         s.entity = fit >= 1.0
-        s.defining = bool(definition and answertype.defines(s.text, tokenize, defining))
+        s.defining = bool(definition and defines(s.text, tokenize, defining))
         X[i] = (
             cos[i],
             best - cos[i],
