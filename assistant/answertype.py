@@ -105,6 +105,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(wat|welke) is (de|het|hun) (website|webadres|url|link)\b|\burl\b|\bwebadres\b|"
             r"\bwhat is the (website|url|link)\b|\bwhich website\b|"
             r"^((en|and) )?((hun|de|het|their|the) )?(website|site|webadres|webpagina|link)\W*$|"
+            # a question that ends in the word ("RIEC website?") or asks whether there is one
+            r"\b(website|webadres|webpagina|homepage)\W*$|\b(heeft|hebben|has|have) .*\b(een|a) website\b|"
             r"\b(waar|where)\b.*\b(online|op (het )?internet|on the (web|internet))\b"
         ),
     ),
@@ -128,10 +130,21 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+# "waar ... aan / op / voor / bij?" is Dutch for "waaraan, waarop, ...": to what, not where ("Waar staat
+# RVO voor?", "Waar moet de gemeente aan voldoen?"). The preposition ends the question, or "aan / mee / toe"
+# comes before the closing verb; any other word after it may start a place ("waar ... voor hulp?").
+_PRONOMINAL = re.compile(
+    r"\bwaar\b(\s+[\w'-]+){1,12}?\s+((aan|op|over|mee|voor|van|naar|uit|om|tegen|door|bij|in|onder)"
+    r"|(aan|mee|toe)\s+\w+en)\W*$"
+)
+
+
 def answer_types(question: str) -> tuple[str, ...]:
     """The entity types the question asks for, most specific first (empty: any sentence may answer)."""
     q = fold(question)
     found = [t for t, pat in _TYPE_RULES if pat.search(q)]
+    if WHERE in found and _PRONOMINAL.search(q):
+        found.remove(WHERE)
     # Narrow: a price question is not also a plain count; a year or a name question not also a vague one.
     drop = {
         PRICE: {NUMBER},

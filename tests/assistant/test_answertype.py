@@ -51,6 +51,13 @@ def has(kind, sentence, *, query="", noun=None):
         ("en hun site?", (at.URL,)),
         ("webadres?", (at.URL,)),
         ("Welke websites zijn er over uitbuiting?", ()),  # a list, not an address
+        ("CoMensha website?", (at.URL,)),
+        ("heeft Fairwork ook een website?", (at.URL,)),
+        # "waar ... voor / aan?" asks "waarvoor / waaraan", not for a place
+        ("Waar staan de letters NLA voor?", ()),
+        ("Waar moet ik bij een eerste gesprek aan denken?", ()),
+        ("Waar kan een slachtoffer terecht voor hulp?", (at.WHERE,)),
+        ("Waar haal ik posters voor arbeidsmigranten?", (at.WHERE,)),
         ("welk nummer heeft de wijkpost", (at.PHONE,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
         ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),
