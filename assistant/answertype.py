@@ -348,11 +348,13 @@ _ONE_RE = re.compile(r"\b(?:[EeÉé]én|Één)\b")
 
 
 def same_word(stems: set[str], noun_stems: set[str]) -> bool:
-    """A word of one set in the other, also in another form: equal stems, or one stem the other plus a
-    plural ending the stemmer left ("aandachtsfunctionariss" of "-issen" against "aandachtsfunctionaris")."""
+    """A word of one set in the other, also in another form: equal stems, one stem the other plus a
+    plural ending the stemmer left ("aandachtsfunctionariss" of "-issen" against "aandachtsfunctionaris"),
+    or a compound of it (its last part: "zorgcoordinator" counts coordinators)."""
     return any(
         a == b
         or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 2)
+        or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
         for a in stems
         for b in noun_stems
     )

@@ -154,6 +154,14 @@ def test_a_plural_the_stemmer_keeps_apart_still_counts_the_same_noun():
     assert not at.same_word({"mens"}, {"menss"})  # short stems must match exactly
 
 
+def test_a_compound_counts_its_last_part():
+    # Dutch puts the head of a compound last: "jeugdconsulenten" are consulenten
+    assert has(at.NUMBER, "In de regio werken vier jeugdconsulenten.", noun="consulenten")
+    assert at.same_word({"jeugdconsulent"}, {"consulent"})
+    assert not at.same_word({"jeugdconsulent"}, {"jeugd"})  # the first part is not the head
+    assert not at.same_word({"werkuur"}, {"uur"})  # too short to be a head on its own
+
+
 def test_how_much_time_asks_a_duration_not_a_number():
     assert at.answer_types("Hoeveel tijd kost de cursus?") == (at.DURATION,)
     assert at.answer_types("How much time does the course take?") == (at.DURATION,)
