@@ -43,6 +43,8 @@ _ANAPHORS = words(
 )
 # Words that ask for a kind of answer but name no subject: 'hoe vaak?', 'en hoe lang?', 'how long?'.
 _ASKING = words("vaak lang laat duur duurt kost kosten nog meer anders often long much many")
+# Personal pronouns name someone the turn does not name: the previous turn does, whatever the topic.
+_PERSONAL = words("hij hem zij ze haar hun hen he she him her they them their his")
 _MAX_ANAPHORIC_WORDS = 10  # a longer turn names its own subject (a narrative's "hij" is its own man)
 
 
@@ -107,6 +109,9 @@ def is_followup(
     (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
     if not previous or not refers_back(question):
         return False
-    if _without_subject(re.findall(r"[\w'-]+", fold(question))):
+    tokens = re.findall(r"[\w'-]+", fold(question))
+    if _without_subject(tokens):
         return True  # no subject of its own ("kosten?", "hoe lang?"): it cannot open a new topic
+    if len(tokens) <= _MAX_ANAPHORIC_WORDS and set(tokens) & _PERSONAL:
+        return True  # "what do they publish?": who "they" are stands in the turn before
     return related is None or related(question, previous)

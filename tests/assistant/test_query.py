@@ -211,6 +211,13 @@ def test_a_turn_without_a_subject_of_its_own_always_continues():
         assert is_followup(turn, previous, related=lambda q, p: False)
 
 
+def test_a_turn_about_someone_it_does_not_name_continues():
+    previous = "Wat is Fairwork?"
+    for turn in ("and where are they based?", "en hoe bereik ik hen?", "welke taken heeft hij nog meer?"):
+        assert is_followup(turn, previous, related=lambda q, p: False)
+    assert not is_followup("and where is the town hall?", previous, related=lambda q, p: False)
+
+
 def test_a_chain_of_followups_reads_back_to_its_subject():
     history = [
         {"role": "user", "content": "Wat is de e-learning voor professionals?"},
