@@ -306,6 +306,11 @@ def test_an_english_count_counts_the_last_word_or_else_its_rare_modifiers():
     assert "scan" in counted_stems("How many scan gadgets are there?", "en", IDF)
 
 
+def test_an_english_count_of_participants_meets_the_dossiers_deelnemers():
+    deelnemer = tokenize("deelnemers")[0]
+    assert deelnemer in counted_stems("How many participants can join the session?", "en", {deelnemer: 2.0})
+
+
 def test_a_verb_meets_its_participle_in_the_dossier(vocab):
     # 'organiseert' is a form of 'georganiseerd', not of 'organisatorisch'
     assert vocab.related("organiseert") == tokenize("georganiseerd")[0]
