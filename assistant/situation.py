@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import intent
-from assistant.intent import SURE, Situational
+from assistant.intent import Situational
 from assistant.query import refers_back
 
 DATA = Path(__file__).with_name("data")
@@ -115,15 +115,24 @@ def fit(x: np.ndarray, y: np.ndarray, c: float = C, steps: int = 30) -> tuple[np
     return theta[:-1], float(theta[-1])
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, folds: int = FOLDS, c: float = C) -> np.ndarray:
-    """Out-of-fold probabilities; fold = position modulo `folds` (deterministic)."""
+def _out_of_fold(x: np.ndarray, y: np.ndarray, folds: int, predict: Callable) -> np.ndarray:
+    """`predict(train_x, train_y, test_x)` per fold; fold = position modulo `folds` (deterministic)."""
     out = np.zeros(len(y))
     fold = np.arange(len(y)) % folds
     for f in range(folds):
         test = fold == f
-        w, b = fit(x[~test], y[~test], c)
-        out[test] = _sigmoid(x[test] @ w + b)
+        out[test] = predict(x[~test], y[~test], x[test])
     return out
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, folds: int = FOLDS, c: float = C) -> np.ndarray:
+    """Out-of-fold probabilities of the regression."""
+
+    def predict(train_x, train_y, test_x):
+        w, b = fit(train_x, train_y, c)
+        return _sigmoid(test_x @ w + b)
+
+    return _out_of_fold(x, y, folds, predict)
 
 
 def choose_threshold(probs: np.ndarray, y: np.ndarray, ruled=None, miss_cost: float = MISS_COST) -> float:
@@ -154,12 +163,9 @@ def vote(sims: np.ndarray, labels: np.ndarray, share: float, k: int = NEIGHBOURS
 
 def cross_validated_vote(x: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     """Out-of-fold votes, with the folds of `cross_validated`."""
-    out = np.zeros(len(y))
-    fold = np.arange(len(y)) % folds
-    for f in range(folds):
-        test = fold == f
-        out[test] = vote(x[test] @ x[~test].T, y[~test], float(y[~test].mean()))
-    return out
+    return _out_of_fold(
+        x, y, folds, lambda train_x, train_y, test_x: vote(test_x @ train_x.T, train_y, float(train_y.mean()))
+    )
 
 
 def _or_empty(array):
@@ -393,7 +399,7 @@ class Detector:
         if not reading.situational or reading.rule or not previous:
             return reading
         if reading is alone:  # a turn read alone
-            if reading.probability >= SURE or self.classify(previous).situational:
+            if reading.sure or self.classify(previous).situational:
                 return reading
             together = self.classify(f"{previous} {question}")
             return alone if together.situational else together
@@ -402,7 +408,7 @@ class Detector:
             return reading  # it inherits the situation
         if not alone.situational:
             return alone  # neither the look-up before it nor the turn alone is a situation
-        return reading if reading.probability >= SURE else alone
+        return reading if reading.sure else alone
 
 
 def main(argv: list[str] | None = None) -> int:
