@@ -280,7 +280,7 @@ _DETERMINERS = words(
 """
 )
 _WORD_RE = re.compile(r"[\w'’-]+")
-_TOKEN_RE = re.compile(r"[\w'’-]+|[^\w\s]")
+TOKEN_RE = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
 def person_names(sentence: str, lower_words: set[str]) -> list[str]:
@@ -300,7 +300,7 @@ def person_names(sentence: str, lower_words: set[str]) -> list[str]:
             and not any(ch.isdigit() for ch in w)
         )
 
-    toks = _TOKEN_RE.findall(sentence)
+    toks = TOKEN_RE.findall(sentence)
     names, i = [], 0
     while i < len(toks):
         if not name_like(toks[i]):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.answertype import TOKEN_RE
 from index.text import fold, words
-
-_TOKEN_RE = re.compile(r"[\w'’-]+|[^\w\s]")
 
 # "Wat is het verschil tussen A en B?": answered by what defines A and what defines B.
 _CONTRAST = r"\b(verschil|verschillen|onderscheid) tussen\b|\bdifference between\b|\bdiffer from\b"
@@ -31,7 +30,7 @@ def is_definition_question(question: str) -> bool:
 
 def defines(sentence: str, stems_of, terms: set[str]) -> bool:
     """Does the sentence open by defining one of `terms` ('Arbeidsuitbuiting is ...', 'X: ...')?"""
-    words_ = _TOKEN_RE.findall(sentence)[:8]
+    words_ = TOKEN_RE.findall(sentence)[:8]
     for i, w in enumerate(words_[:5]):
         if set(stems_of(w)) & terms:
             after = [fold(x) for x in words_[i + 1 : i + 4]]
