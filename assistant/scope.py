@@ -230,9 +230,11 @@ def check_types(
         sents = [s for s in all_sents if not s.heading]
         for i, s in enumerate(sents + [s for s in all_sents if s.heading]):
             near = set(s.stems) | (set() if strict else section)
-            # a term may stand inside a compound or an address ("riec" in riecrotterdam.nl)
-            compact = normalise(s.text).replace(" ", "")
-            near |= {t for t in specific if len(t) >= 4 and t in compact}
+            # a term may stand inside a compound or an address ("riec" in riecrotterdam.nl); the sentence is
+            # normalised only when a term is still missing (this runs for every candidate, every question)
+            if inside := [t for t in specific if len(t) >= 4 and t not in near]:
+                compact = normalise(s.text).replace(" ", "")
+                near |= {t for t in inside if t in compact}
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and not s.heading and not strict:
                     near |= sents[j].stems
