@@ -201,3 +201,16 @@ def test_a_follow_up_after_a_look_up_is_no_situation_when_neither_is_one_alone(r
     questions = ["Wat doet de politie-eenheid Rotterdam?", "Zit daar iemand van in het platform?"]
     lookup, turn = _turns(real_assistant, questions)
     assert not lookup.situational and not turn.situational and turn.meldpunt is None
+
+
+def test_the_out_of_scope_model_weighs_an_unsure_situation_but_not_a_sure_one(real_assistant):
+    # a described case that asks what the dossier does not say: situational, but not sure (p under 0.8)
+    unsure = "Kan een vrouw die gevlucht is voor haar pooier een urgentieverklaring voor een woning krijgen?"
+    sure = "Hoe vraag ik kwijtschelding van belastingen aan voor een jongen die is uitgebuit?"
+    verdict = real_assistant._detector.classify(unsure)
+    assert verdict.situational and not verdict.sure
+    answer, signals = real_assistant.ask_with_signals(unsure)
+    assert answer.meldpunt is not None and signals.off_scope > 0.0  # the model was asked
+    assert real_assistant._detector.classify(sure).sure
+    answer, signals = real_assistant.ask_with_signals(sure)
+    assert answer.meldpunt is not None and signals.off_scope == 0.0  # a sure situation is not refused by it
