@@ -130,9 +130,10 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-# "waar ... aan / op / voor / bij?" is Dutch for "waaraan, waarop, ...": to what, not where ("Waar staat
-# RVO voor?", "Waar moet de gemeente aan voldoen?"). The preposition ends the question, or "aan / mee / toe"
-# comes before the closing verb; any other word after it may start a place ("waar ... voor hulp?").
+# "waar ... aan / op / voor / bij?" is Dutch for "waaraan, waarop, ...": to what, not where ("Waar dient
+# dat formulier voor?", "Waar moet de gemeente aan voldoen?"). The preposition ends the question, or
+# "aan / mee / toe" comes before the closing verb; any other word after it may start a place ("waar ...
+# voor hulp?").
 _PRONOMINAL = re.compile(
     r"\bwaar\b(\s+[\w'-]+){1,12}?\s+((aan|op|over|mee|voor|van|naar|uit|om|tegen|door|bij|in|onder)"
     r"|(aan|mee|toe)\s+\w+en)\W*$"

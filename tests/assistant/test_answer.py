@@ -57,7 +57,7 @@ def test_split_units_keeps_lead_in_with_its_items():
 @pytest.mark.parametrize(
     "question",
     [
-        "Wat is de definitie van mensenhandel?",
+        "Hoe definieert het dossier mensenhandel?",
         "Hoeveel gemeenten zitten in het netwerk?",
         "Welke taken heeft de aandachtsfunctionaris?",
         "Wat is de langste verblijfsduur in de crisisopvang?",

@@ -47,7 +47,7 @@ def dossier(settings, cwd, *args: str, stdin: str | None = None, timeout: float 
 
 def test_ask_json_batch_reads_stdin_one_object_per_line(dossier_index, tmp_path):
     questions = [
-        "Wat is de definitie van mensenhandel?",
+        "Hoe definieert het dossier mensenhandel?",
         "",  # blank lines are skipped
         "Ik vermoed arbeidsuitbuiting bij een klant, waar meld ik dat?",
         "Wat is het e-mailadres van het meldpunt?",

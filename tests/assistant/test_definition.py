@@ -8,7 +8,7 @@ from assistant.definition import defines, is_definition_question
 @pytest.mark.parametrize(
     "question",
     [
-        "Wat is een zorgcoördinator?",
+        "Wat is een sleutelfiguur?",
         "wat houdt de meldplicht in",
         "Wat wordt verstaan onder uitbuiting?",
         "What is a shelter?",
