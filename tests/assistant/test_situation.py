@@ -138,13 +138,29 @@ def test_shipped_model_names_its_examples():
 
 @pytest.mark.integration
 def test_shipped_model_follows_from_the_shipped_examples():
-    result = situation.train(lambda texts: situation.e5_model().embed_queries(texts))
+    # Re-embedding all 1,300 examples takes half a minute of the suite. The shipped vectors are checked
+    # against fresh embeddings of a sample of their texts; training then reads the shipped vectors (stored
+    # as float16, hence the looser tolerance on the weights) and must give the shipped model.
     shipped = SituationModel.load()
+    rows = situation.load_examples() + situation.set_examples()
+    assert len(rows) == len(shipped.examples)
+    e5 = situation.e5_model()
+    sample = np.random.default_rng(7).choice(len(rows), 60, replace=False)
+    fresh = e5.embed_queries([rows[i]["text"] for i in sample])
+    assert np.allclose(fresh, shipped.examples[sample], atol=2e-3)
+    table = {r["text"]: v for r, v in zip(rows, shipped.examples, strict=True)}
+
+    def embed(texts):
+        new = [t for t in texts if t not in table]
+        table.update(zip(new, e5.embed_queries(new) if new else [], strict=True))
+        return np.array([table[t] for t in texts])
+
+    result = situation.train(embed)
     assert result.model.threshold == shipped.threshold
     assert result.model.related == shipped.related
-    assert np.allclose(result.model.weights, shipped.weights, atol=1e-3)
+    assert np.allclose(result.model.weights, shipped.weights, atol=2e-2)
     assert np.allclose(result.model.examples, shipped.examples, atol=1e-3)
     assert np.array_equal(result.model.labels, shipped.labels)
-    assert abs(result.model.bias - shipped.bias) < 1e-3
+    assert abs(result.model.bias - shipped.bias) < 1e-2
     assert result.recall >= 0.97 and result.false_positive <= 0.12
     assert json.loads(shipped.to_json())["model"] == "multilingual-e5-small"
