@@ -105,6 +105,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(wat|welke) is (de|het|hun) (website|webadres|url|link)\b|\burl\b|\bwebadres\b|"
             r"\bwhat is the (website|url|link)\b|\bwhich website\b|"
             r"^((en|and) )?((hun|de|het|their|the) )?(website|site|webadres|webpagina|link)\W*$|"
+            r"^((en|and) )?((hun|de|het|their|the) )?(website|webadres|webpagina|homepage) (van|of)\b|"
             # a question that ends in the word ("RIEC website?") or asks whether there is one
             r"\b(website|webadres|webpagina|homepage)\W*$|\b(heeft|hebben|has|have) .*\b(een|a) website\b|"
             r"\b(waar|where)\b.*\b(online|op (het )?internet|on the (web|internet))\b"
@@ -209,8 +210,10 @@ def named_phrases(question: str, stopwords) -> list[str]:
 
 
 # Where the phrase after "hoeveel"/"how many" ends: a function word or a verb of either language.
-_PHRASE_END = DUTCH_STOPWORDS | ENGLISH_STOP | words(
-    "alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per"
+_PHRASE_END = (
+    DUTCH_STOPWORDS
+    | ENGLISH_STOP
+    | words("alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per")
 )
 
 
@@ -423,6 +426,15 @@ def has_entity(
         contact = _PHONE_RE.search(s) or _EMAIL_RE.search(s) or _URL_RE.search(s) or _ADDRESS_RE.search(s)
         return bool(contact) or _organisations(s, fold(query), lower_words)
     return True
+
+
+CONTACTS = (URL, EMAIL, PHONE)  # kinds told by their form alone, whatever the question
+
+
+def has_contact(kind: str, text: str) -> bool:
+    """Does `text` hold a contact of `kind` (one of CONTACTS)?"""
+    pattern = {URL: _URL_RE, EMAIL: _EMAIL_RE, PHONE: _PHONE_RE}[kind]
+    return bool(pattern.search(text))
 
 
 @dataclass

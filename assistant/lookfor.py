@@ -79,6 +79,14 @@ def lower_in_ranking(query: Query, hits: list[Hit], sentences: list, found, stat
     k = len(hits)
     checked = {h.chunk.id for h in hits[:TYPE_DEPTH]}
     lower = [h for h in search(DEEPER * k) if h.chunk.id not in checked]
+    # A web address, e-mail address or phone number may stand anywhere, even in an unrelated passage (a
+    # stray link line): the passages holding one of the kind asked join the search (few in a dossier).
+    seen = checked | {h.chunk.id for h in lower}
+    for kind in missing(found) & set(answertype.CONTACTS):
+        for c in state.contacts.get(kind, ()):
+            if c.id not in seen:
+                seen.add(c.id)
+                lower.append(Hit(chunk=c, score=0.0))
     lower_sentences = ans.candidates(lower, state.sentences)
     deeper = check(query, lower, lower_sentences, state, depth=len(lower), strict=True)
     if not deeper.holders or missing(deeper) & missing(found):

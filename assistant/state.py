@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from assistant import answer as ans
+from assistant import answertype, quotes
 from assistant import meldpunt as mp
-from assistant import quotes
 from assistant.offtopic import OffTopic
 from assistant.query import Vocabulary
 from index.chunk import Chunk
@@ -38,6 +38,12 @@ class IndexState:
         self.text_norm = " " + " ".join(normalise(c.index_text) for c in index.chunks) + " "
         # The passage that goes on where another stops (same document and section, next position).
         by_place = {(c.source, c.ordinal): c for c in index.chunks}
+        # The passages that hold a web address, an e-mail address or a phone number: few, and found by
+        # their kind wherever they stand (assistant/lookfor.py).
+        self.contacts = {
+            kind: [c for c in index.chunks if answertype.has_contact(kind, c.text)]
+            for kind in answertype.CONTACTS
+        }
         self.next_chunk = {
             c.id: n
             for c in index.chunks

@@ -53,6 +53,9 @@ def has(kind, sentence, *, query="", noun=None):
         ("Welke websites zijn er over uitbuiting?", ()),  # a list, not an address
         ("CoMensha website?", (at.URL,)),
         ("heeft Fairwork ook een website?", (at.URL,)),
+        ("webadres van Fier?", (at.URL,)),  # a fragment that opens with the noun
+        ("website van de politie?", (at.URL,)),
+        ("wat staat er op de website van Fier?", ()),  # what it says, not where it is
         # "waar ... voor / aan?" asks "waarvoor / waaraan", not for a place
         ("Waar staan de letters NLA voor?", ()),
         ("Waar moet ik bij een eerste gesprek aan denken?", ()),

@@ -214,3 +214,16 @@ def test_the_out_of_scope_model_weighs_an_unsure_situation_but_not_a_sure_one(re
     assert real_assistant._detector.classify(sure).sure
     answer, signals = real_assistant.ask_with_signals(sure)
     assert answer.meldpunt is not None and signals.off_scope == 0.0  # a sure situation is not refused by it
+
+
+def test_a_web_address_on_a_stray_line_is_found_by_the_name_in_it(real_assistant):
+    # The dossier's only web address stands alone under another organisation's section; its host names
+    # the RIEC. The passage does not rank high for the question, but it holds the kind of fact asked.
+    about, address = _turns(
+        real_assistant, ["Waar houdt het RIEC zich mee bezig?", "en het webadres daarvan?"]
+    )
+    assert not about.out_of_scope
+    assert not address.out_of_scope and "https://riecrotterdam.nl/" in address.answer
+    # whose host names another organisation does not answer for this one
+    other = real_assistant.ask("website van de Arbeidsinspectie?")
+    assert other.out_of_scope and "webadres" in other.answer
