@@ -269,7 +269,8 @@ class Assistant:
         a doubt, "kunnen ze daar ook hun kinderen meenemen?" after a described situation: look-ups); one that
         only completes the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?")
         inherits its situation."""
-        query = prepare(text, state.vocab, history, related=self._detector.related)
+        quoted = conversation.quoted_sentences(conversation.previous_answer(history))
+        query = prepare(text, state.vocab, history, self._detector.related, quoted[0] if quoted else "")
         alone = self._detector.classify(text)
         if not (query.followup and query.previous) or alone.rule:
             asked = user_questions(history)

@@ -102,6 +102,11 @@ def _without_subject(tokens: list[str]) -> bool:
     return all(t in _NOT_CONTENT for t in tokens)
 
 
+def personal(question: str) -> bool:
+    """Does the turn refer to someone with a personal pronoun ("wat doen zij?", "where do they work?")?"""
+    return bool(set(re.findall(r"[\w'-]+", fold(question))) & _PERSONAL)
+
+
 def is_followup(
     question: str, previous: str | None, related: Callable[[str, str], bool] | None = None
 ) -> bool:

@@ -23,7 +23,7 @@ from assistant import answertype
 from assistant.errors import QuestionError
 from assistant.followup import ENGLISH_STOP as _ENGLISH_STOP
 from assistant.followup import QUESTION_WORDS as _QUESTION_WORDS
-from assistant.followup import asks_for_itself, is_followup, refers_back
+from assistant.followup import asks_for_itself, is_followup, personal, refers_back
 from assistant.intent import detect_lang
 from assistant.vocabulary import WORD, Vocabulary
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -429,13 +429,20 @@ def situational_terms(vocab: Vocabulary) -> list[str]:
 _SOURCE = re.compile(r"\b(volgens|in|uit|according to) (het|dit|the|this) (dossier|document)\b", re.I)
 
 
+def _asks_who(question: str) -> bool:
+    return bool({answertype.WHO, answertype.PERSON} & set(answertype.answer_types(question)))
+
+
 def prepare(
     question: str,
     vocab: Vocabulary,
     history: list | None = None,
     related: Callable[[str, str], bool] | None = None,
+    answered: str = "",
 ) -> Query:
-    """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval."""
+    """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval. `answered`: the
+    first quote of the previous answer; after a who-question it names whom a pronoun refers to ("wie zit
+    de tafel voor?" - "en wie is dat?": the portefeuillehouder the answer named)."""
     lang = detect_lang(question)
     asked = _SOURCE.sub(" ", question).strip()  # "wat is X volgens het dossier?" asks about X
     terms = analyse_terms(asked, lang, vocab)
@@ -445,5 +452,8 @@ def prepare(
     followup = is_followup(question, previous, related)
     if not (followup and previous):
         return Query(question, lang, asked, terms)
-    context = analyse_terms(previous, detect_lang(previous), vocab)
-    return Query(question, lang, f"{previous} {asked}", terms, context, True, previous)
+    read = previous
+    if answered and _asks_who(user_questions(history)[-1]) and (_asks_who(question) or personal(question)):
+        read = f"{previous} {answered}"
+    context = analyse_terms(read, detect_lang(previous), vocab)
+    return Query(question, lang, f"{read} {asked}", terms, context, True, previous)

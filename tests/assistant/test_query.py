@@ -314,3 +314,19 @@ def test_an_english_count_of_participants_meets_the_dossiers_deelnemers():
 def test_a_verb_meets_its_participle_in_the_dossier(vocab):
     # 'organiseert' is a form of 'georganiseerd', not of 'organisatorisch'
     assert vocab.related("organiseert") == tokenize("georganiseerd")[0]
+
+
+def test_after_a_who_question_a_pronoun_reads_the_answer_too(vocab):
+    quote = "De beleidsregisseur zit het netwerk voor."
+    history = [
+        {"role": "user", "content": "wie leidt het netwerk van de gemeenten?"},
+        {"role": "assistant", "content": f"Volgens het dossier:\n- {quote} [1]"},
+    ]
+    asked = prepare("en waar werkt zij?", vocab, history, answered=quote)
+    assert asked.followup and quote in asked.search_text
+    assert asked.previous == "wie leidt het netwerk van de gemeenten?"  # what the situation model reads
+    # a turn that refers to a thing ("daar"), or a previous question that did not ask who: the question only
+    thing = prepare("en wat leer je daar?", vocab, history, answered=quote)
+    assert quote not in thing.search_text
+    what = [{"role": "user", "content": "wat doet het netwerk van de gemeenten?"}, history[1]]
+    assert quote not in prepare("en waar werkt zij?", vocab, what, answered=quote).search_text
