@@ -56,7 +56,11 @@ _OWN_QUESTION = QUESTION_WORDS | words(
 
 
 def asks_for_itself(question: str) -> bool:
-    """'en is die geaccrediteerd?', 'wie leidt dat?': a question of its own, not just a new subject."""
+    """'en is die geaccrediteerd?', 'wie leidt dat?': a question of its own, not just a new subject. A
+    topic may stand before it ("die signaallijsten, wie heeft die opgesteld?")."""
+    head, comma, rest = fold(question).partition(",")
+    if comma and len(head.split()) <= 3 and asks_for_itself(rest):
+        return True
     tokens = re.findall(r"[\w'-]+", fold(question))
     while tokens and _CONTINUES.match(tokens[0]):
         tokens = tokens[1:]

@@ -240,6 +240,9 @@ def test_a_chain_of_followups_reads_back_to_its_subject():
         ("en kan ik er ook heen fietsen?", True),  # a verb first asks a question of its own
         ("en het platform?", False),
         ("and for minors?", False),
+        ("die folder, wie heeft die geschreven?", True),  # a topic stands before the question
+        ("en de opvang, voor hoe lang?", False),
+        ("en voor de jongeren in de wijk, als het om seksuele uitbuiting gaat?", False),
     ],
 )
 def test_a_followup_with_its_own_question_keeps_its_own_answer_type(question, own):
