@@ -216,6 +216,9 @@ _PHRASE_END = (
     | words("alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per")
 )
 
+# Words that count pieces, not what they are ("VR-brillen, hoeveel stuks?"): the topic names the thing.
+_UNITS = words("stuks stuk exemplaren exemplaar pieces piece units")
+
 
 def counted_noun(question: str) -> str | None:
     """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
@@ -229,6 +232,8 @@ def counted_noun(question: str) -> str | None:
         if w in _PHRASE_END:
             break
         kept.append(w)
+    if (kept or phrase[:1])[0] in _UNITS:
+        return None  # any number in a sentence on the topic answers
     return " ".join(kept or phrase[:1])
 
 

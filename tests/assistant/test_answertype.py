@@ -96,6 +96,9 @@ def test_counted_noun_is_the_phrase_up_to_a_function_word_or_verb():
     assert at.counted_noun("How many victims were there?") == "victims"
     assert at.counted_noun("Wat is mensenhandel?") is None
     assert at.counted_noun("How many cleaning companies were fined?") == "cleaning companies"
+    # a unit counts pieces; what they are stands in the topic ("folders, hoeveel stuks?")
+    assert at.counted_noun("die folders, hoeveel stuks mag ik bestellen?") is None
+    assert at.counted_noun("how many copies of the leaflet can we get?") == "copies"
     assert at.counted_noun("the number of youth workers in the region") == "youth workers"
     assert at.counted_noun("hoeveel grote kantoren heeft de politie?") == "grote kantoren"
 
