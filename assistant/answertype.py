@@ -125,7 +125,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         WHO,
         re.compile(
             r"\bwie\b|^(and |but |so )?who\b|[,;:] *(and )?who\b|\band who\b|\bwhich organi[sz]ations?\b|"
-            r"\bwelke organisaties?\b"
+            r"\bwelke (organisaties?|afdeling(en)?|dienst(en)?|instanties?|instelling(en)?|partij(en)?)\b|"
+            r"\bwhich (department|agency|agencies|body|bodies|unit)\b"
         ),
     ),
 ]

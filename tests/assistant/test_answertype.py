@@ -83,6 +83,9 @@ def has(kind, sentence, *, query="", noun=None):
         ("What are the names of the trainers?", (at.PERSON,)),
         ("Wie is voorzitter van het netwerkoverleg?", (at.WHO,)),
         ("Who provides the training?", (at.WHO,)),
+        ("Welke dienst controleert de werkplekken?", (at.WHO,)),  # a body that acts: who
+        ("Which agency handles labour exploitation cases?", (at.WHO,)),
+        ("Welke training past bij mijn rol?", ()),
         ("What happens to smuggled migrants at sea?", ()),
         ("Hoe definieert het dossier mensenhandel?", ()),
     ],
