@@ -237,6 +237,7 @@ class Assistant:
             cited, body = ans.compose(listed.hits, listed.headings, lang=query.lang, k=k_all, lead=lead)
             return Answer(text, body, cited, situational=False, out_of_scope=False, lang=query.lang), signals
         chosen = quotes.choose(sentences, logits, continues=_continues(hits, state.next_chunk))
+        chosen = overview.named_heading(query, chosen, sentences)  # "is er een training voor …?"
         if defining is not None:
             chosen = [defining, *(s for s in chosen if s is not defining)][: quotes.selection()["limit"]]
         if found is not None and found not in chosen:

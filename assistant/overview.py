@@ -21,7 +21,7 @@ from assistant.query import Query, word_stems
 from assistant.retrieve import Hit
 from index.chunk import Chunk
 from index.lexical import tokenize
-from index.text import normalise
+from index.text import fold, normalise
 
 MAX_ITEMS = 10  # a section with more subsections is no overview to read on a phone
 _WHICH = re.compile(r"^(?:en\s+)?(?:welke|wat voor|which|what)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
@@ -97,3 +97,28 @@ def find(query: Query, types: tuple, hits: list[Hit], chunks: list[Chunk], depth
         Sentence(c.section[-1], i, -1, set(tokenize(c.section[-1])), heading=True) for i, c in enumerate(subs)
     ]
     return Overview(parent[-1], out_hits, headings)
+
+
+# "is er een training voor ...?", "is there a course for ...?": asks whether a thing exists, answered by
+# its name, which the dossier gives as the heading of the section that describes it.
+_EXISTS = re.compile(
+    r"(?:^|[,.;:]\s*)(?:en\s+|and\s+)?(?:is|zijn|bestaat|bestaan)\s+er\s+(?:ook\s+|nog\s+|al\s+)?(?:een|a|an)\s+(\w+)|"
+    r"(?:^|[,.;:]\s*)(?:and\s+)?is\s+there\s+(?:also\s+)?(?:a|an|any)\s+(\w+)"
+)
+
+
+def named_heading(query: Query, chosen: list[Sentence], sentences: list[Sentence]) -> list[Sentence]:
+    """For a question whether a thing exists, the heading of a quoted passage's section first when it
+    names that thing ("Training: ‘Hoe vul je jouw rol in …’"), with that passage's quote after it (one
+    short line more); else `chosen`."""
+    m = _EXISTS.search(fold(query.text))
+    if not m or not chosen or any(s.heading for s in chosen):
+        return chosen
+    noun = word_stems(m.group(1) or m.group(2), query.lang)
+    headings = {s.hit: s for s in sentences if s.heading}
+    for quoted in chosen:
+        heading = headings.get(quoted.hit)
+        if heading is not None and _names(noun, heading.text):
+            rest = [c for c in chosen if c is not quoted]
+            return [heading, quoted, *rest]
+    return chosen

@@ -83,3 +83,30 @@ def test_the_answer_lists_the_headings_as_written_with_a_lead_of_its_own():
         "Cursussen › Signalen herkennen",
         "Cursussen › Online module",
     ]
+
+
+# ---------------------------------------------------------------- "is er een ...?": the thing's name
+
+
+def _quotes():
+    from assistant.answer import Sentence
+
+    said = Sentence("Er wordt geoefend met lastige gesprekken.", 0, 0, {"geoefend"})
+    other = Sentence("Het wijkteam kent de buurt.", 1, 0, {"wijkteam"})
+    heading = Sentence("Cursus: Hoe voer je een lastig gesprek?", 0, -1, {"cursus"}, heading=True)
+    return said, other, heading
+
+
+def test_a_question_whether_a_thing_exists_is_answered_with_the_heading_that_names_it():
+    said, other, heading = _quotes()
+    got = overview.named_heading(
+        ask("ik ben nieuw, is er een cursus voor mij?"), [other, said], [said, other, heading]
+    )
+    assert got == [heading, said, other]  # the name first, with its passage's quote after it
+
+
+def test_the_heading_is_left_out_when_it_names_something_else_or_nothing_exists_is_asked():
+    said, other, heading = _quotes()
+    chosen = [said, other]
+    assert overview.named_heading(ask("is er een folder voor mij?"), chosen, [said, other, heading]) == chosen
+    assert overview.named_heading(ask("wat leer je in de cursus?"), chosen, [said, other, heading]) == chosen
