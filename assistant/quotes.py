@@ -318,6 +318,11 @@ def choose(
     chosen = [best] + [
         s for s in ranked if s.hit == best.hit and best.position < s.position <= best.position + window
     ]
+    if len(chosen) == 1 and window and (following := (continues or {}).get(best.hit)) is not None:
+        # the best sentence ends its passage: the window goes on in the passage that continues it
+        last = max(s.position for s in sentences if s.hit == best.hit and not s.heading)
+        if best.position == last:
+            chosen += [s for s in ranked if s.hit == following and 0 <= s.position < window]
     for s in ranked[1:]:
         if s in chosen:
             continue

@@ -156,11 +156,26 @@ def _fuse(lists: list[tuple[float, list[tuple[str, float]], str]], fusion: Fusio
     return scores
 
 
+SHORT_LEAD = 400  # characters: a passage of one short paragraph
+
+
+def _ends_in_list(text: str, following: str) -> bool:
+    return text.rstrip().endswith((":", ";")) and is_list_item(following)
+
+
+def _lead_to_list(text: str, following: str) -> bool:
+    """A short passage followed by one that opens a list ("Het IBP is een afspraak ..." | "Afgesproken is dat
+    iedere gemeente:\n- ..."): the list spells out what it says."""
+    return len(text) <= SHORT_LEAD and following.split("\n", 1)[0].rstrip().endswith(":")
+
+
 def _with_continuations(hits: list[Hit], next_chunk: dict, k: int, depth: int = 3) -> list[Hit]:
     out = list(hits)
     for hit in hits[:depth]:
         nxt = next_chunk.get(hit.chunk.id)
-        if nxt is None or not hit.chunk.text.rstrip().endswith((":", ";")) or not is_list_item(nxt.text):
+        if nxt is None:
+            continue
+        if not (_ends_in_list(hit.chunk.text, nxt.text) or _lead_to_list(hit.chunk.text, nxt.text)):
             continue
         present = next((h for h in out if h.chunk.id == nxt.id), None)
         if present is not None:

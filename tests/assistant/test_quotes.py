@@ -24,6 +24,22 @@ def test_the_most_likely_sentence_is_quoted_with_the_window_after_it():
     assert choose([first, second, other], [2.0, -3.0, -4.0], ratio=0.9, limit=3, window=0) == [first]
 
 
+def test_the_window_goes_on_in_the_passage_that_continues_the_last_sentence():
+    lead = _s("Het programma is een afspraak tussen gemeenten.", hit=0, position=0)
+    listed = _s("Afgesproken is dat elke gemeente: - een plan heeft;", hit=2, position=0)
+    other = _s("Elders wordt ook gesport.", hit=1, position=0)
+    sentences, logits = [lead, other, listed], [2.0, -4.0, -5.0]
+    assert choose(sentences, logits, {0: 2}, ratio=0.9, limit=3, window=1) == [lead, listed]
+    assert choose(sentences, logits, {}, ratio=0.9, limit=3, window=1) == [lead]  # no passage continues it
+    after = _s("Het loopt tot 2026.", hit=0, position=1)  # not its passage's last sentence: no jump
+    assert choose(
+        [lead, after, other, listed], [2.0, -3.0, -4.0, -5.0], {0: 2}, ratio=0.9, limit=3, window=1
+    ) == [
+        lead,
+        after,
+    ]
+
+
 def test_nearly_as_likely_sentences_from_other_passages_are_added_up_to_the_limit():
     a, b, c = _s("Zin een over de tafel.", 0), _s("Zin twee over het netwerk.", 1), _s("Zin drie.", 2)
     assert choose([a, b, c], [1.0, 0.9, 0.8], ratio=0.5, limit=2, window=0) == [a, b]
