@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.followup import ENGLISH_STOP
-from index.lexical import DUTCH_STOPWORDS
 from index.text import fold, words
 
 NUMBER, PRICE, FREQUENCY, DURATION, YEAR, WHEN = "number", "price", "frequency", "duration", "year", "when"
@@ -208,34 +206,6 @@ def named_phrases(question: str, stopwords) -> list[str]:
             out.append(w)
         i = max(j, i + 1)
     return out
-
-
-# Where the phrase after "hoeveel"/"how many" ends: a function word or a verb of either language.
-_PHRASE_END = (
-    DUTCH_STOPWORDS
-    | ENGLISH_STOP
-    | words("alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per")
-)
-
-# Words that count pieces, not what they are ("VR-brillen, hoeveel stuks?"): the topic names the thing.
-_UNITS = words("stuks stuk exemplaren exemplaar pieces piece units")
-
-
-def counted_noun(question: str) -> str | None:
-    """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
-    it ("losse vr brillen", "gemeenten doen", "shelter places"; query.counted_stems picks)."""
-    m = re.search(r"\b(hoeveel|het aantal|how many|number of)\s+((?:[\w-]+\s*){1,3})", fold(question))
-    if not m:
-        return None
-    phrase = m.group(2).split()
-    kept = []
-    for w in phrase:
-        if w in _PHRASE_END:
-            break
-        kept.append(w)
-    if (kept or phrase[:1])[0] in _UNITS:
-        return None  # any number in a sentence on the topic answers
-    return " ".join(kept or phrase[:1])
 
 
 # ---------------------------------------------------------------- entities in a sentence

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import message_content
+from assistant import answertype
+from assistant.followup import fragment, personal
+from assistant.query import message_content, user_questions
 from index.text import normalise
 
 _MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
@@ -53,3 +55,20 @@ def cited_chunks(history: list | None, chunks: list) -> list:
                 out.append(c)
                 break
     return out
+
+
+def _asks_who(question: str) -> bool:
+    return bool({answertype.WHO, answertype.PERSON} & set(answertype.answer_types(question)))
+
+
+def antecedent(history: list | None, question: str) -> str:
+    """After a who-question, the previous answer's first quote names whom the turn is about ("wie zit de
+    tafel voor?" - "en wie is dat?", "wat doen zij?", or a fragment: "van welke gemeente?"); '' otherwise
+    ("wat leer je daar?" asks about a thing)."""
+    asked = user_questions(history)
+    if not (asked and _asks_who(asked[-1])):
+        return ""
+    if not (_asks_who(question) or personal(question) or fragment(question)):
+        return ""
+    quoted = quoted_sentences(previous_answer(history))
+    return quoted[0] if quoted else ""

@@ -270,8 +270,8 @@ class Assistant:
         a doubt, "kunnen ze daar ook hun kinderen meenemen?" after a described situation: look-ups); one that
         only completes the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?")
         inherits its situation."""
-        quoted = conversation.quoted_sentences(conversation.previous_answer(history))
-        query = prepare(text, state.vocab, history, self._detector.related, quoted[0] if quoted else "")
+        answered = conversation.antecedent(history, text)
+        query = prepare(text, state.vocab, history, self._detector.related, answered)
         alone = self._detector.classify(text)
         if not (query.followup and query.previous) or alone.rule:
             asked = user_questions(history)

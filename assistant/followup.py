@@ -96,9 +96,15 @@ def refers_back(question: str) -> bool:
         return True
     if len(tokens) <= _MAX_ANAPHORIC_WORDS and "er" in tokens[:-1] and tokens[-1] in _STRANDED:
         return True
-    if len(tokens) <= 3 and not set(tokens) & _FINITE:
+    if fragment(question):
         return True  # a fragment without a verb completes the previous question
     return _without_subject(tokens)
+
+
+def fragment(question: str) -> bool:
+    """Up to three words without a verb: 'adres?', 'van welke gemeente?', 'kosten per deelnemer?'."""
+    tokens = re.findall(r"[\w'-]+", fold(question))
+    return len(tokens) <= 3 and not set(tokens) & _FINITE
 
 
 def _without_subject(tokens: list[str]) -> bool:

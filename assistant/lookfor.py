@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 from assistant import answer as ans
 from assistant import answertype, conversation, scope
+from assistant.counting import counted_stems
 from assistant.followup import refers_back
-from assistant.query import Query, counted_stems
+from assistant.query import Query
 from assistant.retrieve import Hit
 from index.lexical import tokenize
 from index.text import normalise

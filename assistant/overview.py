@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Sentence
-from assistant.query import Query, word_stems
+from assistant.counting import word_stems
+from assistant.query import Query
 from assistant.retrieve import Hit
 from index.chunk import Chunk
 from index.lexical import tokenize

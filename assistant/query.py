@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 import unicodedata
@@ -19,11 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assistant import answertype
 from assistant.errors import QuestionError
 from assistant.followup import ENGLISH_STOP as _ENGLISH_STOP
 from assistant.followup import QUESTION_WORDS as _QUESTION_WORDS
-from assistant.followup import asks_for_itself, is_followup, personal, refers_back
+from assistant.followup import asks_for_itself, is_followup, refers_back
 from assistant.intent import detect_lang
 from assistant.vocabulary import WORD, Vocabulary
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -383,36 +381,6 @@ def english_phrases(words: list[str]) -> list[tuple[list[int], tuple[str, ...]]]
     return found
 
 
-def word_stems(word: str, lang: str) -> set[str]:
-    """Stems of one word; of an English word also those of its Dutch glossary translations."""
-    stems = set(tokenize(word))
-    if lang == "en":
-        for _positions, dutch in english_phrases([word]):
-            stems |= {t for w in dutch for t in tokenize(w)}
-    return stems
-
-
-RARE_IDF = math.log(5.0)  # idf of a stem in at most a quarter of the passages (scope.specific_terms)
-
-
-def counted_stems(question: str, lang: str, idf: dict[str, float]) -> set[str]:
-    """Stems the counted noun may have (answertype.counted_noun's phrase). Dutch writes the noun first
-    ("hoeveel gemeenten doen er mee"), or last when its words stand apart ("hoeveel virtual reality sets"):
-    the first word, and the others that are rare in the dossier (`idf`). English ends the phrase with the
-    noun ("trafficking cases" counts cases): the last word with its Dutch translations, and when the
-    dossier has none of those ("VR headsets"), the rare words before it. A word common in the dossier
-    ("mensenhandel", "trafficking") says nothing about what is counted."""
-    phrase = answertype.counted_noun(question)
-    if not phrase:
-        return set()
-    parts = phrase.split()
-    head, rest = (parts[-1], parts[:-1]) if lang == "en" else (parts[0], parts[1:])
-    stems = word_stems(head, lang)
-    if lang == "en" and any(s in idf for s in stems):
-        return stems
-    return stems | {s for w in rest for s in word_stems(w, lang) if idf.get(s, 0.0) >= RARE_IDF}
-
-
 def _surface_for(vocab: Vocabulary, stem: str, typed: str) -> str:
     """A passage word with this stem, closest in length to what was typed (for answer-type rules)."""
     words = [w for w, s in vocab.surface.items() if s == stem]
@@ -429,10 +397,6 @@ def situational_terms(vocab: Vocabulary) -> list[str]:
 _SOURCE = re.compile(r"\b(volgens|in|uit|according to) (het|dit|the|this) (dossier|document)\b", re.I)
 
 
-def _asks_who(question: str) -> bool:
-    return bool({answertype.WHO, answertype.PERSON} & set(answertype.answer_types(question)))
-
-
 def prepare(
     question: str,
     vocab: Vocabulary,
@@ -440,20 +404,15 @@ def prepare(
     related: Callable[[str, str], bool] | None = None,
     answered: str = "",
 ) -> Query:
-    """Analyse a cleaned question (and, for a follow-up, the previous one) for retrieval. `answered`: the
-    first quote of the previous answer; after a who-question it names whom a pronoun refers to ("wie zit
-    de tafel voor?" - "en wie is dat?": the portefeuillehouder the answer named)."""
+    """Analyse a cleaned question (a follow-up with the previous one and `answered`, see conversation)."""
     lang = detect_lang(question)
     asked = _SOURCE.sub(" ", question).strip()  # "wat is X volgens het dossier?" asks about X
     terms = analyse_terms(asked, lang, vocab)
     if asked != question and not terms.core:  # "wat staat er in het dossier?" asks about the dossier
         asked, terms = question, analyse_terms(question, lang, vocab)
     previous = previous_user_question(history)
-    followup = is_followup(question, previous, related)
-    if not (followup and previous):
+    if not (previous and is_followup(question, previous, related)):
         return Query(question, lang, asked, terms)
-    read = previous
-    if answered and _asks_who(user_questions(history)[-1]) and (_asks_who(question) or personal(question)):
-        read = f"{previous} {answered}"
+    read = f"{previous} {answered}" if answered else previous
     context = analyse_terms(read, detect_lang(previous), vocab)
     return Query(question, lang, f"{read} {asked}", terms, context, True, previous)

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant import answer, answertype
+from assistant.counting import counted_stems
 from assistant.definition import defines, is_definition_question
-from assistant.query import counted_stems
 
 WEIGHTS = Path(__file__).with_name("quotes.json")
 FEATURES = (

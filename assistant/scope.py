@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from assistant import answertype
 from assistant.answer import TYPE_WORDS, Sentence, match_share
-from assistant.query import Query, counted_stems
+from assistant.counting import counted_stems
+from assistant.query import Query
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
 from index.text import fold, normalise

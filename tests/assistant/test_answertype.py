@@ -3,6 +3,7 @@
 import pytest
 
 from assistant import answertype as at
+from assistant.counting import counted_noun
 from index.lexical import tokenize
 
 LOWER = {
@@ -95,15 +96,15 @@ def test_answer_types(question, expected):
 
 
 def test_counted_noun_is_the_phrase_up_to_a_function_word_or_verb():
-    assert at.counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
-    assert at.counted_noun("How many victims were there?") == "victims"
-    assert at.counted_noun("Wat is mensenhandel?") is None
-    assert at.counted_noun("How many cleaning companies were fined?") == "cleaning companies"
+    assert counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
+    assert counted_noun("How many victims were there?") == "victims"
+    assert counted_noun("Wat is mensenhandel?") is None
+    assert counted_noun("How many cleaning companies were fined?") == "cleaning companies"
     # a unit counts pieces; what they are stands in the topic ("folders, hoeveel stuks?")
-    assert at.counted_noun("die folders, hoeveel stuks mag ik bestellen?") is None
-    assert at.counted_noun("how many copies of the leaflet can we get?") == "copies"
-    assert at.counted_noun("the number of youth workers in the region") == "youth workers"
-    assert at.counted_noun("hoeveel grote kantoren heeft de politie?") == "grote kantoren"
+    assert counted_noun("die folders, hoeveel stuks mag ik bestellen?") is None
+    assert counted_noun("how many copies of the leaflet can we get?") == "copies"
+    assert counted_noun("the number of youth workers in the region") == "youth workers"
+    assert counted_noun("hoeveel grote kantoren heeft de politie?") == "grote kantoren"
 
 
 def test_a_count_per_year_of_what_the_sentence_names_is_its_frequency():

@@ -53,3 +53,23 @@ def test_a_followup_may_be_answered_from_the_passage_the_previous_answer_quoted(
     answer = assistant.ask("Legt hij ook verantwoording af?", history)
     assert not answer.out_of_scope
     assert "verantwoording af" in answer.answer
+
+
+def test_after_a_who_question_the_answer_names_whom_the_turn_is_about():
+    from assistant.conversation import antecedent
+
+    quote = "De beleidsregisseur zit het netwerk voor."
+    history = [
+        {"role": "user", "content": "wie leidt het netwerk van de gemeenten?"},
+        {
+            "role": "assistant",
+            "content": f"Volgens het dossier:\n- {quote} [1]\n- Het komt twee keer per jaar bijeen. [1]",
+        },
+    ]
+    assert antecedent(history, "en waar werkt zij?") == quote  # a personal pronoun
+    assert antecedent(history, "hoe heet die persoon?") == quote  # asks for the name
+    assert antecedent(history, "namens welke organisatie?") == quote  # a fragment completes the question
+    assert antecedent(history, "en hoeveel deelnemers passen daar?") == ""  # about a thing
+    what = [{"role": "user", "content": "wat doet het netwerk van de gemeenten?"}, history[1]]
+    assert antecedent(what, "en waar werkt zij?") == ""  # the previous question did not ask who
+    assert antecedent([], "en waar werkt zij?") == ""

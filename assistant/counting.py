@@ -1,0 +1,72 @@
+"""What a count question counts: "hoeveel gemeenten", "how many VR headsets".
+
+A number answers a count question only when the noun counted follows it ("23 gemeenten"): the noun's
+stems, in Dutch and through the glossary for English, are what answertype.has_entity looks for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from assistant.followup import ENGLISH_STOP
+from assistant.query import english_phrases
+from index.lexical import DUTCH_STOPWORDS, tokenize
+from index.text import fold, words
+
+# Where the phrase after "hoeveel"/"how many" ends: a function word or a verb of either language.
+_PHRASE_END = (
+    DUTCH_STOPWORDS
+    | ENGLISH_STOP
+    | words("alle each elke every iedere last mag moeten mogen ongeveer minimaal maximaal per")
+)
+
+# Words that count pieces, not what they are ("VR-brillen, hoeveel stuks?"): the topic names the thing.
+_UNITS = words("stuks stuk exemplaren exemplaar pieces piece units")
+
+
+def counted_noun(question: str) -> str | None:
+    """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
+    it ("losse vr brillen", "gemeenten doen", "shelter places"; counted_stems picks)."""
+    m = re.search(r"\b(hoeveel|het aantal|how many|number of)\s+((?:[\w-]+\s*){1,3})", fold(question))
+    if not m:
+        return None
+    phrase = m.group(2).split()
+    kept = []
+    for w in phrase:
+        if w in _PHRASE_END:
+            break
+        kept.append(w)
+    if (kept or phrase[:1])[0] in _UNITS:
+        return None  # any number in a sentence on the topic answers
+    return " ".join(kept or phrase[:1])
+
+
+def word_stems(word: str, lang: str) -> set[str]:
+    """Stems of one word; of an English word also those of its Dutch glossary translations."""
+    stems = set(tokenize(word))
+    if lang == "en":
+        for _positions, dutch in english_phrases([word]):
+            stems |= {t for w in dutch for t in tokenize(w)}
+    return stems
+
+
+RARE_IDF = math.log(5.0)  # idf of a stem in at most a quarter of the passages (scope.specific_terms)
+
+
+def counted_stems(question: str, lang: str, idf: dict[str, float]) -> set[str]:
+    """Stems the counted noun may have (counted_noun's phrase). Dutch writes the noun first
+    ("hoeveel gemeenten doen er mee"), or last when its words stand apart ("hoeveel virtual reality sets"):
+    the first word, and the others that are rare in the dossier (`idf`). English ends the phrase with the
+    noun ("trafficking cases" counts cases): the last word with its Dutch translations, and when the
+    dossier has none of those ("VR headsets"), the rare words before it. A word common in the dossier
+    ("mensenhandel", "trafficking") says nothing about what is counted."""
+    phrase = counted_noun(question)
+    if not phrase:
+        return set()
+    parts = phrase.split()
+    head, rest = (parts[-1], parts[:-1]) if lang == "en" else (parts[0], parts[1:])
+    stems = word_stems(head, lang)
+    if lang == "en" and any(s in idf for s in stems):
+        return stems
+    return stems | {s for w in rest for s in word_stems(w, lang) if idf.get(s, 0.0) >= RARE_IDF}
