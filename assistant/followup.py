@@ -61,7 +61,7 @@ def asks_for_itself(question: str) -> bool:
     head, comma, rest = fold(question).partition(",")
     if comma and len(head.split()) <= 3 and asks_for_itself(rest):
         return True
-    tokens = re.findall(r"[\w'-]+", fold(question))
+    tokens = _tokens(question)
     while tokens and _CONTINUES.match(tokens[0]):
         tokens = tokens[1:]
     return bool(tokens) and tokens[0] in _OWN_QUESTION
@@ -101,9 +101,13 @@ def refers_back(question: str) -> bool:
     return _without_subject(tokens)
 
 
+def _tokens(question: str) -> list[str]:
+    return re.findall(r"[\w'-]+", fold(question))
+
+
 def fragment(question: str) -> bool:
     """Up to three words without a verb: 'adres?', 'van welke gemeente?', 'kosten per deelnemer?'."""
-    tokens = re.findall(r"[\w'-]+", fold(question))
+    tokens = _tokens(question)
     return len(tokens) <= 3 and not set(tokens) & _FINITE
 
 
@@ -114,7 +118,7 @@ def _without_subject(tokens: list[str]) -> bool:
 
 def personal(question: str) -> bool:
     """Does the turn refer to someone with a personal pronoun ("wat doen zij?", "where do they work?")?"""
-    return bool(set(re.findall(r"[\w'-]+", fold(question))) & _PERSONAL)
+    return bool(set(_tokens(question)) & _PERSONAL)
 
 
 def is_followup(
@@ -124,9 +128,9 @@ def is_followup(
     (`related(question, previous)`, measured with the model by the caller; without it, only the form)."""
     if not previous or not refers_back(question):
         return False
-    tokens = re.findall(r"[\w'-]+", fold(question))
+    tokens = _tokens(question)
     if _without_subject(tokens):
         return True  # no subject of its own ("kosten?", "hoe lang?"): it cannot open a new topic
-    if len(tokens) <= _MAX_ANAPHORIC_WORDS and set(tokens) & _PERSONAL:
+    if len(tokens) <= _MAX_ANAPHORIC_WORDS and personal(question):
         return True  # "what do they publish?": who "they" are stands in the turn before
     return related is None or related(question, previous)
