@@ -340,6 +340,15 @@ def same_word(stems: set[str], noun_stems: set[str]) -> bool:
     )
 
 
+CONTACTS = (URL, EMAIL, PHONE)  # kinds told by their form alone, whatever the question
+
+
+def has_contact(kind: str, text: str) -> bool:
+    """Does `text` hold a contact of `kind` (one of CONTACTS)?"""
+    pattern = {URL: _URL_RE, EMAIL: _EMAIL_RE, PHONE: _PHONE_RE}[kind]
+    return bool(pattern.search(text))
+
+
 def has_entity(
     kind: str, sentence: str, *, lower_words: set[str], query: str, noun_stems: set[str], stem
 ) -> bool:
@@ -385,32 +394,19 @@ def has_entity(
         return bool(_DATE_RE.search(f))
     if kind == WHEN:
         return bool(_YEAR_RE.search(f) or _TIME_RE.search(f) or _FREQ_RE.search(f) or _DURATION_RE.search(f))
-    if kind == PHONE:
-        return bool(_PHONE_RE.search(s))
-    if kind == EMAIL:
-        return bool(_EMAIL_RE.search(s))
+    if kind in CONTACTS:
+        return has_contact(kind, s)
     if kind == ADDRESS:
         return bool(_ADDRESS_RE.search(s))
-    if kind == URL:
-        return bool(_URL_RE.search(s))
     if kind == PERSON:
         return bool(person_names(s, lower_words))
     if kind == WHO:  # a name, an organisation, or a role the question does not name itself
         q = fold(query)
         return bool(person_names(s, lower_words)) or _organisations(s, q, lower_words) or _role(f, q)
     if kind == WHERE:
-        contact = _PHONE_RE.search(s) or _EMAIL_RE.search(s) or _URL_RE.search(s) or _ADDRESS_RE.search(s)
+        contact = any(has_contact(k, s) for k in CONTACTS) or _ADDRESS_RE.search(s)
         return bool(contact) or _organisations(s, fold(query), lower_words)
     return True
-
-
-CONTACTS = (URL, EMAIL, PHONE)  # kinds told by their form alone, whatever the question
-
-
-def has_contact(kind: str, text: str) -> bool:
-    """Does `text` hold a contact of `kind` (one of CONTACTS)?"""
-    pattern = {URL: _URL_RE, EMAIL: _EMAIL_RE, PHONE: _PHONE_RE}[kind]
-    return bool(pattern.search(text))
 
 
 @dataclass

@@ -36,14 +36,14 @@ class IndexState:
         self.offtopic = OffTopic(embedder, cache_dir)
         # All text as normalised words, to check that names a question uses stand in the dossier.
         self.text_norm = " " + " ".join(normalise(c.index_text) for c in index.chunks) + " "
-        # The passage that goes on where another stops (same document and section, next position).
-        by_place = {(c.source, c.ordinal): c for c in index.chunks}
         # The passages that hold a web address, an e-mail address or a phone number: few, and found by
         # their kind wherever they stand (assistant/lookfor.py).
         self.contacts = {
             kind: [c for c in index.chunks if answertype.has_contact(kind, c.text)]
             for kind in answertype.CONTACTS
         }
+        # The passage that goes on where another stops (same document and section, next position).
+        by_place = {(c.source, c.ordinal): c for c in index.chunks}
         self.next_chunk = {
             c.id: n
             for c in index.chunks
