@@ -357,11 +357,12 @@ class Assistant:
         else:
             # What to do (report, advice, signals, who helps), chosen with the model (assistant/advice.py).
             # The card paraphrases the meldpunt passage: the passage's sentence nearest to what the card is
-            # for leads the quotes, verbatim (the dossier's own words), then what else bears on the situation.
-            # (Nearest to the whole card line is the phone-number sentence, which only repeats the card.)
+            # for leads the quotes, verbatim, then its phone-number sentence (the card's number and hours in
+            # the dossier's words: answer_text tuning9/10/11 .82/.82/.77 -> .94), then what else bears on it.
             stored = self._stored(state, hits)
             source = self._advice.nearest(self._detector.vector(mp.purpose(self._facts)), own, stored)
-            lead = [source] if source is not None else []
+            phone = next((s for s in own if s.text == state.meldpunt_sentence and s is not source), None)
+            lead = [s for s in (source, phone) if s is not None]
             if best is not None and best[0] not in lead and best[1] >= quotes.ANSWERS_TOO:
                 lead.append(best[0])
             others = [
