@@ -269,17 +269,23 @@ def asks(text: str) -> bool:
     return own.rstrip().endswith("?")
 
 
+def truncated(text: str) -> bool:
+    """The sentence lost its end with a link's text ("De doelstellingen zijn uitgewerkt in een ."): a space
+    before the final period, where the PDF's extraction dropped the words. It says nothing by itself."""
+    return text.endswith(" .")
+
+
+def quotable(s) -> bool:
+    return not s.heading and not asks(s.text) and not truncated(s.text)
+
+
 def best(sentences: list, logits) -> tuple[object, float] | None:
     """The sentence most likely to answer (not a heading, not one of the dossier's own questions) and the
     model's probability for it; None when there is none."""
-    quotable = [
-        (s, z)
-        for s, z in zip(sentences, logits, strict=True)
-        if not s.heading and not asks(s.text)
-    ]
-    if not quotable:
+    pairs = [(s, z) for s, z in zip(sentences, logits, strict=True) if quotable(s)]
+    if not pairs:
         return None
-    s, z = max(quotable, key=lambda pair: float(pair[1]))
+    s, z = max(pairs, key=lambda pair: float(pair[1]))
     return s, logistic(float(z))
 
 
@@ -308,8 +314,9 @@ def choose(
     # A heading is quoted only for a fact it holds that no quoted sentence holds ("Korte gratis e-learning").
     holders = [s for s in ranked if s.entity]
     ranked = [s for s in ranked if not s.heading]
-    # The dossier's own questions ("Twijfel je over een signaal?") ask; they never answer.
-    ranked = [s for s in ranked if not asks(s.text)] or ranked
+    # The dossier's own questions ("Twijfel je over een signaal?") ask; they never answer, nor does a
+    # sentence whose end was lost.
+    ranked = [s for s in ranked if quotable(s)] or ranked
     if not ranked:
         return holders[:1]
     best = ranked[0]
@@ -334,12 +341,13 @@ def choose(
     if holders and not any(c.entity for c in chosen) and holders[0].score >= ratio * best.score:
         chosen = [best, holders[0], *chosen[1:]][:limit]  # what the question asks for, right after the best
     out: list = []
+    listed = 0  # the items of a quoted list do not count against the limit (up to `limit` of them)
     for s in chosen:
-        if len(out) >= limit or s in out:
+        if len(out) - listed >= limit or s in out:
             continue
         out.append(s)
         if s.opens_list and not s.heading:
-            out += [
-                i for i in answer.list_after(s, sentences, continues or {}, limit - len(out)) if i not in out
-            ]
+            items = [i for i in answer.list_after(s, sentences, continues or {}, limit) if i not in out]
+            out += items
+            listed += len(items)
     return out

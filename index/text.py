@@ -148,6 +148,7 @@ def split_sentences(text: str) -> list[str]:
 # A unit ends after . ! or ? (and closing quotes), before a capital, digit or opening quote. Units are
 # what answering scores and quotes, and what ingest embeds sentence by sentence: both call split_units.
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9À-Ý])")
+_ITEM_LIMIT = 120  # a line without end punctuation this short after a list item is an item too
 _JOIN_LIMIT = 450  # a "...:" lead-in is quoted together with its list when the whole stays this short
 
 
@@ -157,11 +158,17 @@ class Unit:
 
     text: str
     item: bool = False  # a list item ("- ...", "1. ...")
+    introduces: bool = False  # a sentence right before a list ("… de volgende opgaven." then the items)
 
     @property
     def opens_list(self) -> bool:
-        """Ends with ':' or ';': the list it introduces or belongs to goes on after it."""
-        return self.text.endswith((":", ";"))
+        """Ends with ':' or ';', or introduces the items after it: the list goes on after it."""
+        return self.introduces or self.text.endswith((":", ";"))
+
+
+def _bare(text: str) -> bool:
+    """A line that reads as a list item's text: short, no sentence end."""
+    return len(text) <= _ITEM_LIMIT and not text.endswith((".", "!", "?", ":", ";"))
 
 
 def split_units(text: str) -> list[Unit]:
@@ -178,7 +185,10 @@ def split_units(text: str) -> list[Unit]:
         marker = LIST_ITEM.match(para)
         para = LIST_ITEM.sub("", para)
         parts = [p.strip() for p in _SENT_END.split(para) if p.strip()]
-        pieces.extend(Unit(p, bool(marker) and n == 0) for n, p in enumerate(parts))
+        # A short paragraph of one line without end punctuation right after a list item is the next item
+        # whose bullet the PDF's extraction lost ("1. Verbeteren zicht …" then "Bevorderen …").
+        lost = len(parts) == 1 and _bare(parts[0]) and bool(pieces) and pieces[-1].item
+        pieces.extend(Unit(p, (bool(marker) or lost) and n == 0) for n, p in enumerate(parts))
         if marker and parts:
             markers[len(pieces) - len(parts)] = marker.group(0).strip()
     out: list[Unit] = []
@@ -197,6 +207,7 @@ def split_units(text: str) -> list[Unit]:
                 out.append(Unit(joined, pieces[i].item))
                 i = j
                 continue
-        out.append(pieces[i])
+        leads = not pieces[i].item and i + 1 < len(pieces) and pieces[i + 1].item
+        out.append(Unit(s, pieces[i].item, introduces=leads) if leads else pieces[i])
         i += 1
     return out

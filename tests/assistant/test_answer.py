@@ -54,6 +54,22 @@ def test_split_units_keeps_lead_in_with_its_items():
     ]
 
 
+def test_split_units_restores_items_whose_bullet_was_lost_and_marks_the_sentence_before_them():
+    units = split_units(
+        "Er zijn vier opgaven.\n\n1. Zicht op aard en omvang\n\nSamenwerking in de regio\n\n"
+        "Signaleren en melden\n\nDaarna volgt een gewone zin."
+    )
+    assert [(u.text, u.item, u.opens_list) for u in units] == [
+        ("Er zijn vier opgaven.", False, True),
+        ("Zicht op aard en omvang", True, False),
+        ("Samenwerking in de regio", True, False),
+        ("Signaleren en melden", True, False),
+        ("Daarna volgt een gewone zin.", False, False),
+    ]
+    # a short line without a list before it stays a sentence of its own
+    assert [(u.item, u.opens_list) for u in split_units("Kort kopje\n\nEen zin.")] == [(False, False)] * 2
+
+
 @pytest.mark.parametrize(
     "question",
     [

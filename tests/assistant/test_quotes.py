@@ -53,6 +53,23 @@ def test_a_list_lead_in_brings_its_items():
     assert chosen == [lead, *items]
 
 
+def test_the_items_of_a_quoted_list_do_not_count_against_the_limit():
+    lead = _s("Het plan kent de volgende doelen.", position=0, opens_list=True)
+    items = [_s(t, position=i, item=True) for i, t in enumerate(["Zicht op omvang", "Samenwerking"], 1)]
+    other = _s("Elders staat nog iets anders.", hit=1, position=0)
+    sentences, logits = [lead, *items, other], [2.0, -5.0, -5.0, 1.9]
+    assert choose(sentences, logits, ratio=0.5, limit=2, window=0) == [lead, *items, other]
+    assert choose(sentences, logits, ratio=0.5, limit=1, window=0) == [lead, items[0]]  # up to `limit` items
+
+
+def test_a_sentence_whose_end_was_lost_is_not_quoted_while_another_can_be():
+    lost = _s("De doelen zijn uitgewerkt in een .", position=0)
+    whole = _s("Het plan is in 2023 opgesteld.", position=1)
+    assert choose([lost, whole], [3.0, 1.0], ratio=0.1, limit=2, window=0) == [whole]
+    assert choose([lost], [3.0], ratio=0.1, limit=2, window=0) == [lost]  # nothing else: better than none
+    assert quotes.best([lost, whole], [3.0, 1.0])[0] is whole
+
+
 def test_a_heading_is_never_the_quote_unless_only_it_holds_the_fact():
     heading = _s("Gratis cursus", position=-1, heading=True)
     text = _s("De cursus duurt een ochtend.", position=0)
