@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from assistant import answertype
-from assistant.followup import fragment, personal
-from assistant.query import message_content, user_questions
+from assistant.followup import asks_for_itself, fragment, personal
+from assistant.intent import Situational
+from assistant.query import Query, message_content, user_questions
 from index.text import normalise
 
 _MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
@@ -72,3 +73,25 @@ def antecedent(history: list | None, question: str) -> str:
         return ""
     quoted = quoted_sentences(previous_answer(history))
     return quoted[0] if quoted else ""
+
+
+def situation(detector, text: str, query: Query, history: list | None) -> Situational:
+    """Whether the turn is situational, decided per turn on the turn as it is read: alone, or for a
+    follow-up with the previous question ("and for sexual exploitation?" after "Where do I report forced
+    labour?"; alone it says little either way). `detector`: situation.Detector.
+
+    A follow-up that asks a question of its own is judged alone ("welk nummer was dat ook alweer?" after a
+    doubt); right after a situation, whose answer had the card, it is a look-up unless surely a situation
+    by itself ("mogen haar kinderen mee?", "tot hoe laat kan ik daar bellen?"). One that only completes
+    the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?") inherits its situation."""
+    alone = detector.classify(text)
+    previous = query.previous if query.followup else None
+    if previous and asks_for_itself(text) and detector.classify(previous).situational:
+        return detector.after_situation(alone)
+    if not previous or alone.rule:
+        asked = user_questions(history)
+        return detector.in_context(text, asked[-1] if asked else None, alone)
+    reading = detector.classify(f"{previous} {text}")
+    if reading.situational and asks_for_itself(text):
+        return alone
+    return detector.in_context(text, previous, alone, reading)

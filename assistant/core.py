@@ -23,8 +23,7 @@ from assistant import meldpunt as mp
 from assistant.acronym import find as find_definition
 from assistant.advice import AdviceRanker
 from assistant.errors import QuestionError
-from assistant.followup import asks_for_itself
-from assistant.query import Query, clean_question, prepare, situational_terms, user_questions
+from assistant.query import Query, clean_question, prepare, situational_terms
 from assistant.retrieve import DEFAULT_FUSION, Fusion, Hit, Retrieval, retrieve
 from assistant.scope import Signals, Thresholds
 from assistant.situation import Detector, is_e5
@@ -260,26 +259,11 @@ class Assistant:
     def _read_turn(
         self, text: str, history: list | None, state: IndexState
     ) -> tuple[Query, intent.Situational]:
-        """The turn as retrieval reads it, and whether it is situational.
-
-        A turn is read with the previous question only when it refers back and is on the same topic
-        (query.prepare; the topic judged by the model); a new topic stands alone. Situational is decided per
-        turn, on the turn as it is read: alone, or for a follow-up with the previous question ("and for
-        sexual exploitation?" after "Where do I report forced labour?"; alone it says little either way).
-        A follow-up that asks a question of its own is judged alone ("welk nummer was dat ook alweer?" after
-        a doubt, "kunnen ze daar ook hun kinderen meenemen?" after a described situation: look-ups); one that
-        only completes the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?")
-        inherits its situation."""
+        """The turn as retrieval reads it (query.prepare: with the previous question only when it refers
+        back and is on the same topic), and whether it is situational (conversation.situation)."""
         answered = conversation.antecedent(history, text)
         query = prepare(text, state.vocab, history, self._detector.related, answered)
-        alone = self._detector.classify(text)
-        if not (query.followup and query.previous) or alone.rule:
-            asked = user_questions(history)
-            return query, self._detector.in_context(text, asked[-1] if asked else None, alone)
-        reading = self._detector.classify(f"{query.previous} {text}")
-        if reading.situational and asks_for_itself(text):
-            return query, alone
-        return query, self._detector.in_context(text, query.previous, alone, reading)
+        return query, conversation.situation(self._detector, text, query, history)
 
     @staticmethod
     def _topic_terms(query: Query, state: IndexState) -> int:

@@ -388,6 +388,15 @@ class Detector:
         vec = self.vector(question) if vector is None else vector
         return intent.classify_situational(question, self.model.probability(vec), self.model.threshold)
 
+    @staticmethod
+    def after_situation(alone: Situational) -> Situational:
+        """A question of its own right after a situation, whose answer had the card ("mogen haar kinderen
+        mee?", "tot hoe laat kan ik daar bellen?"): a look-up, unless it is a situation by itself for sure.
+        Asking whom to call is not: the card it asks for was just given."""
+        if alone.sure and alone.rule != "referral":
+            return alone
+        return Situational(False, alone.probability)
+
     def in_context(
         self, question: str, previous: str | None, alone: Situational, reading: Situational | None = None
     ) -> Situational:

@@ -66,7 +66,9 @@ def test_a_situational_answer_quotes_the_meldpunt_passage_in_its_own_words_first
     sentence = first_quote[2:-3].strip()
     assert sentence in answer.citations[0].text  # verbatim, from the passage the card cites
     assert "meld- en adviespunt" in sentence.lower()
-    assert "236 52 56" not in sentence  # not the sentence that only repeats the card's number
+    assert "236 52 56" not in sentence  # the card's number and hours follow, as the dossier writes them
+    second = answer.body.splitlines()[2]
+    assert "236 52 56" in second and "22:00" in second and second.endswith("[1]")
 
 
 def test_a_factual_followup_after_a_situation_is_a_lookup_answered_from_what_was_quoted(real_assistant):
@@ -92,6 +94,22 @@ def test_a_followup_asking_its_own_question_after_a_situation_is_a_lookup(real_a
     )
     assert situation.situational and situation.meldpunt is not None
     assert not question.situational and question.meldpunt is None
+
+
+@pytest.mark.parametrize(
+    "followup", ["mag haar zoontje dan ook mee naar de opvang?", "kan ik daar ook na tienen nog bellen?"]
+)
+def test_a_question_of_its_own_after_a_situation_gets_no_second_card(real_assistant, followup):
+    # the second asks about calling, which the referral rule alone would card: the card was just given
+    situation, question = _turns(
+        real_assistant,
+        [
+            "Een schoonmaakster krijgt al maanden geen loon en moest haar paspoort bij de baas inleveren.",
+            followup,
+        ],
+    )
+    assert situation.situational and situation.meldpunt is not None
+    assert not question.situational and question.meldpunt is None and not question.out_of_scope
 
 
 def test_what_an_organisation_is_part_of_is_quoted_first_in_english_too(real_assistant):

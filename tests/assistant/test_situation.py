@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from assistant import situation
+from assistant.intent import Situational
 from assistant.situation import Detector, SituationModel, choose_threshold, fit, related_threshold
 
 
@@ -119,6 +120,15 @@ def test_an_unsure_situational_call_after_a_look_up_is_judged_with_it():
     quiet = det.classify(lookup)
     assert not det.in_context(lookup, lookup, quiet, reading=sure).situational
     assert det.in_context(turn, case, alone, reading=sure).situational  # after a situation: inherited
+
+
+def test_a_question_of_its_own_right_after_a_situation_is_a_look_up_unless_surely_a_situation():
+    after = Detector.after_situation
+    assert not after(Situational(True, 0.65)).situational  # unsure: a look-up
+    assert after(Situational(True, 0.95)).situational  # a new situation, for sure
+    assert after(Situational(True, 0.3, "doubt")).situational  # a doubt of its own
+    assert not after(Situational(True, 0.9, "referral")).situational  # whom to call: the card was just given
+    assert not after(Situational(False, 0.1)).situational
 
 
 def test_examples_are_labelled_and_both_languages():
