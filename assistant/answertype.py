@@ -75,7 +75,16 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         YEAR,
         re.compile(r"\b(in )?welk jaar\b|\bwhat year\b|\bin which year\b|\bjaartal\b"),
     ),
-    (WHEN, re.compile(r"\bwanneer\b|\bwhen\b|\bhoe laat\b|\bwhat time\b|\bdatum\b|\bdate\b")),
+    (
+        WHEN,
+        re.compile(
+            r"\bwanneer\b|\bwhen\b|\bhoe laat\b|\bwhat times?\b|\bdatum\b|\bdate\b|"
+            # hours of reaching someone: "at what hours?", "op zondag?", "'s nachts?", "in the evening?"
+            r"\b(at )?what hours\b|\bopening ?(hours|times)\b|\bopeningstijden\b|\b(op )?welke tijden\b|"
+            r"\b(op|on) (a )?(zondag|zaterdag|sunday|saturday)\b|\b(in het|in the|at the|at) weekends?\b|"
+            r"'s (avonds|nachts)\b|\b(at|during the) night\b|\bin the evenings?\b"
+        ),
+    ),
     (
         EMAIL,
         re.compile(

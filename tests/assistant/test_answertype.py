@@ -64,6 +64,11 @@ def has(kind, sentence, *, query="", noun=None):
         ("Waar haal ik posters voor arbeidsmigranten?", (at.WHERE,)),
         ("welk nummer heeft de wijkpost", (at.PHONE,)),
         ("Wanneer is het meldpunt bereikbaar?", (at.WHEN,)),
+        # hours of reaching someone, without "wanneer"
+        ("What times is the helpdesk staffed?", (at.WHEN,)),
+        ("Neemt de wijkpost op zaterdag de telefoon op?", (at.WHEN,)),
+        ("Kan ik de wijkpost 's avonds nog bellen?", (at.WHEN,)),
+        ("Is the shelter open in the evening?", (at.WHEN,)),
         ("Wanneer is de volgende bijeenkomst van het netwerk?", (at.DATE,)),
         ("When is the next training?", (at.DATE,)),
         ("Wat is het e-mailadres van het ESSM?", (at.EMAIL,)),
