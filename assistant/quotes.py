@@ -338,6 +338,8 @@ def choose(
         if any(answer.overlap(s, c) > 0.8 for c in chosen):
             continue
         chosen.append(s)
+    # a fact the best passage holds (its heading: "Korte gratis e-learning") before another passage's
+    holders.sort(key=lambda s: s.hit != best.hit)
     if holders and not any(c.entity for c in chosen) and holders[0].score >= ratio * best.score:
         chosen = [best, holders[0], *chosen[1:]][:limit]  # what the question asks for, right after the best
     out: list = []

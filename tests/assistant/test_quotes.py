@@ -78,6 +78,15 @@ def test_a_heading_is_never_the_quote_unless_only_it_holds_the_fact():
     assert heading in choose([heading, text], [3.0, 1.0], ratio=0.5, limit=2, window=0)
 
 
+def test_the_fact_the_best_passage_holds_comes_before_another_passages():
+    text = _s("De cursus duurt een ochtend.", hit=0, position=0)
+    heading = _s("Gratis cursus", hit=0, position=-1, heading=True, entity=True)
+    # one of the dossier's own questions: never quoted for itself, but it holds the fact too
+    elsewhere = _s("Wil je een andere training kosteloos volgen?", hit=1, position=0, entity=True)
+    chosen = choose([text, heading, elsewhere], [3.0, 2.0, 2.5], ratio=0.5, limit=2, window=0)
+    assert chosen == [text, heading]
+
+
 def test_type_fit_reads_numbers_written_as_words_and_durations():
     def fit(kind, text, noun=""):
         return quotes.type_fit(
