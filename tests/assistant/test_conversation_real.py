@@ -112,6 +112,11 @@ def test_a_question_of_its_own_after_a_situation_gets_no_second_card(real_assist
     assert not question.situational and question.meldpunt is None and not question.out_of_scope
 
 
+def test_what_an_organisation_falls_under_is_what_it_is_part_of(real_assistant):
+    answer = real_assistant.ask("Weet jij waar het ESSM organisatorisch onder valt?")
+    assert "Stichting Humanitas" in answer.answer.splitlines()[1]
+
+
 def test_what_an_organisation_is_part_of_is_quoted_first_in_english_too(real_assistant):
     answer = real_assistant.ask("The ESSM, what larger foundation is that part of?")
     first_quote = answer.answer.splitlines()[1]
