@@ -276,12 +276,14 @@ def truncated(text: str) -> bool:
 
 
 def quotable(s) -> bool:
+    """A sentence that can be quoted for itself: not a heading, not one of the dossier's own questions, not
+    one whose end was lost."""
     return not s.heading and not asks(s.text) and not truncated(s.text)
 
 
 def best(sentences: list, logits) -> tuple[object, float] | None:
-    """The sentence most likely to answer (not a heading, not one of the dossier's own questions) and the
-    model's probability for it; None when there is none."""
+    """The quotable sentence most likely to answer and the model's probability for it; None when there is
+    none."""
     pairs = [(s, z) for s, z in zip(sentences, logits, strict=True) if quotable(s)]
     if not pairs:
         return None
