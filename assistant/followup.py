@@ -64,9 +64,12 @@ def asks_for_itself(question: str) -> bool:
     tokens = _tokens(question)
     while tokens and _CONTINUES.match(tokens[0]):
         tokens = tokens[1:]
+    if len(tokens) > 1 and tokens[0] in _PREPOSITIONS and set(tokens) & _FINITE:
+        tokens = tokens[1:]  # "tot hoe laat kan ik bellen?", "met wie moet ik praten?" (not "voor hoe lang?")
     return bool(tokens) and tokens[0] in _OWN_QUESTION
 
 
+_PREPOSITIONS = words("tot met voor bij aan van naar vanaf sinds for with to from about at by since until")
 _NOT_CONTENT = DUTCH_STOPWORDS | ENGLISH_STOP | QUESTION_WORDS | _ASKING
 
 

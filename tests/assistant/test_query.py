@@ -242,6 +242,8 @@ def test_a_chain_of_followups_reads_back_to_its_subject():
         ("and for minors?", False),
         ("die folder, wie heeft die geschreven?", True),  # a topic stands before the question
         ("en de opvang, voor hoe lang?", False),
+        ("en tot hoe laat is de wijkpost open?", True),  # a preposition before the question word
+        ("met wie moet ik dan overleggen?", True),
         ("en voor de jongeren in de wijk, als het om seksuele uitbuiting gaat?", False),
     ],
 )
