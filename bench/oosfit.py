@@ -3,14 +3,14 @@
     .venv/bin/python -m bench.oosfit            # cross-validated report
     .venv/bin/python -m bench.oosfit --write    # ... and write assistant/data/outofscope_model.json
 
-Labelled questions: assistant/data/situations.jsonl (look-ups and situations: in scope; out_of_scope:
-not), except the examples marked "followup" (short turns that only mean something after another
-question), and the tuning sets tests/data/dev.jsonl, {extra,holdout,tuning2..11}_questions.jsonl (questions
-without history). The frozen sets (officer_*) and the unseen tuning12 are never read here. Each question goes
+Labelled questions: assistant/data/situations.jsonl (look-ups and situations: in scope; out_of_scope: not),
+except the examples marked "followup" (short turns that only mean something after another question), and the
+tuning sets tests/data/dev.jsonl, {extra,holdout,tuning2..11}_questions.jsonl (questions without history).
+The frozen sets (officer_*), tuning12 and the unseen tuning13 are never read here. Each question goes
 through the answering pipeline for its signals (the model's own output is not among them), with its e5 query
-embedding. 10-fold cross-validation (deterministic folds) picks the L2 strength and the threshold: the
-least cost on out-of-fold predictions with a wrongly refused answer costing FALSE_REFUSAL_COST missed
-refusals, on top of what the rules of scope.py refuse already.
+embedding. 10-fold cross-validation (deterministic folds) picks the L2 strength and the threshold: the least
+cost on out-of-fold predictions with a wrongly refused answer costing FALSE_REFUSAL_COST missed refusals, on
+top of what the rules of scope.py refuse already.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ REPO = Path(__file__).resolve().parent.parent
 # e-mail to my manager" is refused; they taught the situation model nothing: its own test sets moved).
 REQUESTS = REPO / "assistant" / "data" / "requests.jsonl"
 EXAMPLE_FILES = (EXAMPLES, REQUESTS)
-# The own examples and the tuning sets are those the situation model learns from (TRAINING_SETS: never
-# the frozen officer_* sets, nor the unseen tuning12). tuning3-6 joined on 7 December: unseen tuning7
-# false refusals 2 -> 1 of 70, the frozen officer set's out-of-scope refused 0.789 -> 0.895 and false
-# refusals 4 -> 3 of 117. tuning7-10 joined in the sixth session: out of scope refused on the unseen
+# The own examples and the tuning sets are those the situation model learns from (TRAINING_SETS: never the
+# frozen officer_* sets, nor tuning12 and the unseen tuning13). tuning3-6 joined on 7 December: unseen
+# tuning7 false refusals 2 -> 1 of 70, the frozen officer set's out-of-scope refused 0.789 -> 0.895 and
+# false refusals 4 -> 3 of 117. tuning7-10 joined in the sixth session: out of scope refused on the unseen
 # tuning11 0.750 -> 1.000, on the frozen officer set 0.895 -> 0.947, no false refusal more on any set.
-# tuning11 joined in the seventh session: no set moved.
+# tuning11 joined in the seventh session: no set moved. tuning12 did not join in the eighth: the threshold
+# chosen rose 0.88 -> 0.92 and refused less on three sets, with no answer gained anywhere.
 STRENGTHS = (10.0, 30.0, 100.0, 300.0, 1000.0)
 FALSE_REFUSAL_COST = 4.0
 FOLDS = 10
