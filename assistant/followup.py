@@ -48,6 +48,8 @@ _PERSONAL = words("hij hem zij ze haar hun hen he she him her they them their hi
 _MAX_ANAPHORIC_WORDS = 10  # a longer turn names its own subject (a narrative's "hij" is its own man)
 
 
+# A preposition may come first ("tot hoe laat kan ik ...?", "met wie moet ik ...?") when a verb follows.
+_PREPOSITIONS = words("tot met voor bij aan van naar vanaf sinds for with to from about at by since until")
 # A turn that opens (after a connective) with a question word or a verb asks a question of its own.
 _OWN_QUESTION = QUESTION_WORDS | words(
     "wie wat hoe is was heeft hebben wordt doet kan moet zijn who what how where when which why are can "
@@ -69,7 +71,6 @@ def asks_for_itself(question: str) -> bool:
     return bool(tokens) and tokens[0] in _OWN_QUESTION
 
 
-_PREPOSITIONS = words("tot met voor bij aan van naar vanaf sinds for with to from about at by since until")
 _NOT_CONTENT = DUTCH_STOPWORDS | ENGLISH_STOP | QUESTION_WORDS | _ASKING
 
 

@@ -208,6 +208,6 @@ def split_units(text: str) -> list[Unit]:
                 i = j
                 continue
         leads = not pieces[i].item and i + 1 < len(pieces) and pieces[i + 1].item
-        out.append(Unit(s, pieces[i].item, introduces=leads) if leads else pieces[i])
+        out.append(Unit(s, introduces=True) if leads else pieces[i])
         i += 1
     return out
