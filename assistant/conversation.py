@@ -82,8 +82,9 @@ def situation(detector, text: str, query: Query, history: list | None) -> Situat
 
     A follow-up that asks a question of its own is judged alone ("welk nummer was dat ook alweer?" after a
     doubt); right after a situation, whose answer had the card, it is a look-up unless surely a situation
-    by itself ("mogen haar kinderen mee?", "tot hoe laat kan ik daar bellen?"). One that only completes
-    the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?") inherits its situation."""
+    by itself ("mag haar zoontje mee naar de opvang?", "kan ik daar na tienen nog bellen?"). One that only
+    completes the previous turn ("en bij seksuele uitbuiting?", "en als ze minderjarig is?") inherits its
+    situation."""
     alone = detector.classify(text)
     previous = query.previous if query.followup else None
     if previous and asks_for_itself(text) and detector.classify(previous).situational:

@@ -59,7 +59,7 @@ _OWN_QUESTION = QUESTION_WORDS | words(
 
 def asks_for_itself(question: str) -> bool:
     """'en is die geaccrediteerd?', 'wie leidt dat?': a question of its own, not just a new subject. A
-    topic may stand before it ("die signaallijsten, wie heeft die opgesteld?")."""
+    topic may stand before it ("die folder, wie heeft die geschreven?")."""
     head, comma, rest = fold(question).partition(",")
     if comma and len(head.split()) <= 3 and asks_for_itself(rest):
         return True

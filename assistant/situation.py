@@ -391,9 +391,9 @@ class Detector:
 
     @staticmethod
     def after_situation(alone: Situational) -> Situational:
-        """A question of its own right after a situation, whose answer had the card ("mogen haar kinderen
-        mee?", "tot hoe laat kan ik daar bellen?"): a look-up, unless it is a situation by itself for sure.
-        Asking whom to call is not: the card it asks for was just given."""
+        """A question of its own right after a situation, whose answer had the card ("mag haar zoontje mee
+        naar de opvang?", "kan ik daar na tienen nog bellen?"): a look-up, unless it is a situation by itself
+        for sure. Asking whom to call is not: the card it asks for was just given."""
         if alone.sure and alone.rule != "referral":
             return alone
         return Situational(False, alone.probability)

@@ -101,7 +101,7 @@ def test_answer_types(question, expected):
 
 
 def test_counted_noun_is_the_phrase_up_to_a_function_word_or_verb():
-    assert counted_noun("Hoeveel VR-brillen zijn er?") == "vr-brillen"
+    assert counted_noun("Hoeveel folders mogen we bestellen?") == "folders"
     assert counted_noun("How many victims were there?") == "victims"
     assert counted_noun("Wat is mensenhandel?") is None
     assert counted_noun("How many cleaning companies were fined?") == "cleaning companies"
