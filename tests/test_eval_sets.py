@@ -201,8 +201,8 @@ FROZEN = ("officer_questions.jsonl", "officer_conversations.jsonl")
 # Written after the training files and kept out of training: unseen for what is measured on them. tuning7
 # to tuning10 were unseen in their sessions (7 December) and joined the training data on the sixth
 # (`assistant.situation.TRAINING_SETS`); tuning11 was unseen for the sixth session, tuning12 for the
-# seventh, tuning13 is for the eighth.
-UNSEEN = ("tuning13_questions.jsonl", "tuning13_conversations.jsonl")
+# seventh, tuning13 for the eighth, tuning14 is for the ninth.
+UNSEEN = ("tuning14_questions.jsonl", "tuning14_conversations.jsonl")
 TRAINING = ROOT / "assistant" / "data"
 
 
