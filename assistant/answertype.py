@@ -358,6 +358,18 @@ def has_contact(kind: str, text: str) -> bool:
     return bool(pattern.search(text))
 
 
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d\d\b")
+_PERIODS = {"jaar": "year", "maand": "month", "week": "week", "dag": "day"}
+
+
+def _other_period(after: list[str], asked: re.Match | None) -> bool:
+    """Do the words after a counted noun ("per dag") name another period than the question ("per week")?"""
+    if not asked or len(after) < 2 or after[0] not in ("per", "a", "each", "every"):
+        return False
+    period = _PERIODS.get(after[1], after[1])
+    return period in _PERIODS.values() and period != _PERIODS.get(asked.group(2), asked.group(2))
+
+
 def has_entity(
     kind: str, sentence: str, *, lower_words: set[str], query: str, noun_stems: set[str], stem
 ) -> bool:
@@ -371,7 +383,9 @@ def has_entity(
         f = fold(_ONE_RE.sub("1", s))  # the accent makes "één" a numeral ("minimaal één"), "een" is not
         if not noun_stems:
             return bool(_NUMBER_RE.search(f))
-        toks = _WORD_RE.findall(f.replace("%", " procent"))  # "60% van het personeel" counts procent
+        # "60% van het personeel" counts procent; a clock time ("22:00 uur") or a phone number is no count
+        toks = _WORD_RE.findall(_CLOCK_RE.sub(" ", _PHONE_RE.sub(" ", f)).replace("%", " procent"))
+        asked_period = _PER_PERIOD.search(fold(query))
         if _PER_PERIOD.search(fold(query)) and _FREQ_RE.search(f):
             # "hoeveel bijeenkomsten per jaar?": "komt twee keer per jaar bijeen" counts the meetings
             near = {x for w in toks for x in (w, *stem(w)) if len(x) >= 5}
@@ -383,8 +397,10 @@ def has_entity(
             # "23 gemeenten", "twee nieuwe zorgcoördinatoren", "Tien Regionale Informatie- en Expertise
             # Centra (RIEC's)": the noun follows the number within its phrase; a verb ends the phrase
             # ("een jaar of tien zijn de slachtoffers" does not count slachtoffers).
-            for w in toks[i + 1 : i + 8]:
+            for j, w in enumerate(toks[i + 1 : i + 8], start=i + 1):
                 if same_word(set(stem(w)), noun_stems):
+                    if _other_period(toks[j + 1 : j + 3], asked_period):
+                        break  # "24 uur per dag" does not say how many hours per week
                     return True
                 if w in _VERBS:
                     break

@@ -142,6 +142,21 @@ def test_a_percent_sign_counts_as_procent():
     assert not has(at.NUMBER, "Als 75 van de teamleden het certificaat heeft, stopt de cursus.", noun="uur")
 
 
+def test_a_clock_time_or_a_phone_number_counts_no_hours():
+    hours = "Hoeveel uur zit de balie open?"
+    assert not has(at.NUMBER, "De balie is open van 9:00 uur tot 17.00 uur.", query=hours, noun="uur")
+    assert not has(at.NUMBER, "Bel 020 555 12 34, elke werkdag bereikbaar tot 17.00 uur.", noun="uur")
+    assert has(at.NUMBER, "De cursus duurt 6 uur, verdeeld over twee ochtenden.", query=hours, noun="uur")
+
+
+def test_a_count_per_period_answers_only_the_period_asked():
+    weekly = "Hoeveel uur per week werkt de coördinator eraan?"
+    assert not has(at.NUMBER, "De opvang is 24 uur per dag bemand.", query=weekly, noun="uur")
+    assert has(at.NUMBER, "Zij besteedt er 16 uur per week aan.", query=weekly, noun="uur")
+    assert has(at.NUMBER, "De opvang is 24 uur per dag bemand.", query="Hoeveel uur per dag?", noun="uur")
+    assert has(at.NUMBER, "Zij besteedt er 16 uur aan.", query=weekly, noun="uur")
+
+
 def test_a_number_under_the_bound_asked_for_answers_whatever_it_counts():
     from assistant.scope import same_bound
 
