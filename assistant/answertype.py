@@ -17,6 +17,10 @@ PHONE, EMAIL, ADDRESS, URL, PERSON, WHO = "phone", "email", "address", "url", "p
 LAW = "law"  # a legal article or law citation ("welk artikel van het Wetboek van Strafrecht")
 DATE = "date"  # a particular day ("wanneer is de volgende bijeenkomst?")
 WHERE = "where"  # a place or a contact ("waar meld ik ...?")
+MEMBERS = "members"  # the members of a counted set ("welke drie pijlers?"): counting.names_members
+ENUMERATING = re.compile(
+    r"\b(welke|which|wat zijn de|what are the) (\d+|twee|drie|vier|vijf|zes|two|three|four|five|six)\b"
+)
 
 # Roles held by one person: "wie is de <role>?" asks for a name, not for an organisation.
 _PERSON_ROLES = (
@@ -127,6 +131,7 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     (WHERE, re.compile(r"\bwaar\b|^(and )?where\b|[,;:] *where\b")),
+    (MEMBERS, ENUMERATING),
     # English "who" also starts relative clauses ("people who are smuggled"): only a question's "who" counts.
     (
         WHO,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 
+from assistant.answertype import ENUMERATING
 from assistant.followup import ENGLISH_STOP
 from assistant.query import english_phrases
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -25,13 +26,36 @@ _PHRASE_END = (
 _UNITS = words("stuks stuk exemplaren exemplaar pieces piece units")
 
 
+# "welke drie pijlers", "which 12 districts" count too: they ask for the members of a set of that size.
+_COUNTING = re.compile(
+    rf"(\bhoeveel|\bhet aantal|\bhow many|\bnumber of|{ENUMERATING.pattern})\s+"
+    r"(?P<phrase>(?:[\w-]+\s*){1,3})"
+)
+_NUMERALS = {  # the number words of ENUMERATING, as digits
+    w: str(n)
+    for n, ws in enumerate(["twee two", "drie three", "vier four", "vijf five", "zes six"], start=2)
+    for w in ws.split()
+}
+
+
+def names_members(question: str, sentence: str) -> bool:
+    """Does `sentence` introduce the members of the set the question counts ("welke drie pijlers")?
+    The dossier does where it gives their number before a colon ("rust op drie pijlers: …"); "de 12 wijken
+    van de stad" does not name them."""
+    asked = ENUMERATING.search(fold(question))
+    if not asked or ":" not in sentence:
+        return False
+    number = _NUMERALS.get(asked.group(2), asked.group(2))
+    return number in {_NUMERALS.get(w, w) for w in re.findall(r"\w+", fold(sentence.split(":")[0]))}
+
+
 def counted_noun(question: str) -> str | None:
     """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
     it ("losse vr brillen", "gemeenten doen", "shelter places"; counted_stems picks)."""
-    m = re.search(r"\b(hoeveel|het aantal|how many|number of)\s+((?:[\w-]+\s*){1,3})", fold(question))
+    m = _COUNTING.search(fold(question))
     if not m:
         return None
-    phrase = m.group(2).split()
+    phrase = m.group("phrase").split()
     kept = []
     for w in phrase:
         if w in _PHRASE_END:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from assistant import answertype
 from assistant.answer import TYPE_WORDS, Sentence, match_share
-from assistant.counting import counted_stems
+from assistant.counting import counted_stems, names_members
 from assistant.query import Query
 from assistant.retrieve import Hit
 from index.lexical import DUTCH_STOPWORDS, tokenize
@@ -104,6 +104,7 @@ REFUSING_TYPES = frozenset(
         answertype.YEAR,
         answertype.LAW,
         answertype.PERSON,
+        answertype.MEMBERS,
     }
 )
 
@@ -248,9 +249,19 @@ def check_types(
                     continue
                 if s.heading and t in (answertype.PERSON, answertype.WHO):
                     continue  # headings are title-cased names of organisations, not people
-                if answertype.has_entity(
-                    t, s.text, lower_words=lower_words, query=query.text, noun_stems=noun_stems, stem=tokenize
-                ) or (t == answertype.NUMBER and same_bound(query.type_text, s.text)):
+                if (
+                    names_members(query.type_text, s.text)
+                    if t == answertype.MEMBERS
+                    else answertype.has_entity(
+                        t,
+                        s.text,
+                        lower_words=lower_words,
+                        query=query.text,
+                        noun_stems=noun_stems,
+                        stem=tokenize,
+                    )
+                    or (t == answertype.NUMBER and same_bound(query.type_text, s.text))
+                ):
                     ok_types.add(t)
                     holders.add(position[id(s)])
                     holding.append(s.text)
@@ -287,6 +298,7 @@ _MISSING_NL = {
     answertype.URL: "Het dossier noemt daar geen webadres bij.",
     answertype.PERSON: "Het dossier noemt daar geen naam bij.",
     answertype.WHO: "Het dossier noemt daar geen persoon of organisatie bij.",
+    answertype.MEMBERS: "Het dossier somt ze niet op.",
 }
 _MISSING_EN = {
     answertype.NUMBER: "The dossier gives no number for it.",
@@ -303,6 +315,7 @@ _MISSING_EN = {
     answertype.URL: "The dossier gives no web address for it.",
     answertype.PERSON: "The dossier gives no name for it.",
     answertype.WHO: "The dossier names no person or organisation for it.",
+    answertype.MEMBERS: "The dossier does not list them.",
 }
 
 

@@ -359,6 +359,12 @@ def test_unknown_law_is_refused_by_name(assistant):
     assert answer.out_of_scope and "Wet regulering sekswerk" in answer.answer
 
 
+def test_a_set_whose_size_the_dossier_gives_but_not_its_members_is_refused(assistant):
+    answer = assistant.ask("Welke 23 gemeenten zitten er in het netwerk?")
+    assert answer.out_of_scope and "somt ze niet op" in answer.answer
+    assert not assistant.ask("Hoeveel gemeenten zitten er in het netwerk?").out_of_scope
+
+
 def test_one_word_names_the_dossier_never_uses():
     from assistant.scope import unknown_names
 

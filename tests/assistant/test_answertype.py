@@ -142,6 +142,20 @@ def test_a_percent_sign_counts_as_procent():
     assert not has(at.NUMBER, "Als 75 van de teamleden het certificaat heeft, stopt de cursus.", noun="uur")
 
 
+def test_which_three_asks_for_the_members_introduced_with_their_number():
+    from assistant.counting import names_members
+
+    assert at.answer_types("Welke drie pijlers heeft het beleid?") == (at.MEMBERS,)
+    assert at.answer_types("what are the 4 phases of the plan") == (at.MEMBERS,)
+    assert counted_noun("Welke drie pijlers heeft het beleid?") == "pijlers"
+    pillars = "Het beleid rust op drie pijlers: preventie, zorg en handhaving."
+    assert names_members("Welke drie pijlers heeft het beleid?", pillars)
+    assert names_members("Which 3 pillars does the policy have?", pillars)
+    assert not names_members("Welke vier pijlers heeft het beleid?", pillars)
+    assert not names_members("Welke 12 wijken doen mee?", "De 12 wijken van de stad doen mee.")
+    assert not names_members("Welke pijlers heeft het beleid?", pillars)
+
+
 def test_a_clock_time_or_a_phone_number_counts_no_hours():
     hours = "Hoeveel uur zit de balie open?"
     assert not has(at.NUMBER, "De balie is open van 9:00 uur tot 17.00 uur.", query=hours, noun="uur")
