@@ -49,6 +49,12 @@ def names_members(question: str, sentence: str) -> bool:
     return number in {_NUMERALS.get(w, w) for w in re.findall(r"\w+", fold(sentence.split(":")[0]))}
 
 
+# Counting people in general ("hoeveel mensen") counts participants too. ("personen" itself is not added:
+# its stem would count "60% van het personeel".)
+_PEOPLE = words("mensen personen people persons")
+_PARTICIPANTS = words("deelnemers participants")
+
+
 def counted_noun(question: str) -> str | None:
     """The phrase after 'hoeveel'/'how many' up to a function word: the thing counted and the words around
     it ("losse vr brillen", "gemeenten doen", "shelter places"; counted_stems picks)."""
@@ -91,6 +97,8 @@ def counted_stems(question: str, lang: str, idf: dict[str, float]) -> set[str]:
     parts = phrase.split()
     head, rest = (parts[-1], parts[:-1]) if lang == "en" else (parts[0], parts[1:])
     stems = word_stems(head, lang)
+    if head in _PEOPLE:  # "met hoeveel mensen": the dossier counts them as what they are ("30 deelnemers")
+        stems |= {s for w in _PARTICIPANTS for s in tokenize(w)}
     if lang == "en" and any(s in idf for s in stems):
         return stems
     return stems | {s for w in rest for s in word_stems(w, lang) if idf.get(s, 0.0) >= RARE_IDF}

@@ -156,6 +156,25 @@ def test_which_three_asks_for_the_members_introduced_with_their_number():
     assert not names_members("Welke pijlers heeft het beleid?", pillars)
 
 
+def test_counting_people_counts_participants_not_personnel():
+    from assistant.counting import counted_stems
+
+    stems = counted_stems("Met hoeveel mensen kun je de workshop boeken?", "nl", {})
+    assert at.has_entity(
+        at.NUMBER,
+        "Boek de workshop voor 8 tot 12 deelnemers.",
+        lower_words=LOWER,
+        query="",
+        noun_stems=stems,
+        stem=tokenize,
+    )
+    for sentence in ("Als 70% van het personeel meedoet, volgt een certificaat.", "De workshop duurt 3 uur."):
+        assert not at.has_entity(
+            at.NUMBER, sentence, lower_words=LOWER, query="", noun_stems=stems, stem=tokenize
+        )
+    assert counted_stems("How many persons can join?", "en", {}) >= set(tokenize("participants"))
+
+
 def test_a_clock_time_or_a_phone_number_counts_no_hours():
     hours = "Hoeveel uur zit de balie open?"
     assert not has(at.NUMBER, "De balie is open van 9:00 uur tot 17.00 uur.", query=hours, noun="uur")
