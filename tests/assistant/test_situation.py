@@ -157,7 +157,8 @@ def test_shipped_model_follows_from_the_shipped_examples():
     e5 = situation.e5_model()
     sample = np.random.default_rng(7).choice(len(rows), 60, replace=False)
     fresh = e5.embed_queries([rows[i]["text"] for i in sample])
-    assert np.allclose(fresh, shipped.examples[sample], atol=2e-3)
+    # The C engine's arithmetic differs a little per CPU (its SIMD path): up to 2.3e-3 seen on one machine.
+    assert np.allclose(fresh, shipped.examples[sample], atol=5e-3)
     table = {r["text"]: v for r, v in zip(rows, shipped.examples, strict=True)}
 
     def embed(texts):
