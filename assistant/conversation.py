@@ -13,7 +13,8 @@ from assistant import answertype
 from assistant.followup import asks_for_itself, fragment, personal
 from assistant.intent import Situational
 from assistant.query import Query, message_content, user_questions
-from index.text import normalise
+from index.lexical import tokenize
+from index.text import fold, normalise
 
 _MIN_QUOTE = 25  # characters: shorter fragments ("Via") identify nothing
 _MAX_ANSWER = 6000  # characters of the previous answer looked at
@@ -45,7 +46,12 @@ def quoted_sentences(answer: str) -> list[str]:
 
 def cited_chunks(history: list | None, chunks: list) -> list:
     """The passages the previous answer quoted from, in the order it quoted them."""
-    quotes = [normalise(q) for q in quoted_sentences(previous_answer(history))]
+    return cited_in(previous_answer(history), chunks)
+
+
+def cited_in(answer: str, chunks: list) -> list:
+    """The passages `answer` quoted from, in the order it quoted them."""
+    quotes = [normalise(q) for q in quoted_sentences(answer)]
     if not quotes:
         return []
     texts = [(c, " " + normalise(c.text) + " ") for c in chunks]
@@ -56,6 +62,37 @@ def cited_chunks(history: list | None, chunks: list) -> list:
                 out.append(c)
                 break
     return out
+
+
+# A demonstrative before a noun points at a thing the conversation named: "is die cursus gratis?"
+_POINTING = re.compile(r"\b(?:die|dat|deze|dit|zo'n|that|this|these|those)\s+([a-z][\w-]{3,})\b")
+
+
+def referent(history: list | None, question: str, chunks: list) -> list:
+    """The passages of the thing the turn points at ("die cursus"): the section of the first passage
+    that the answer to the last question naming the noun ("bestaat er een cursus voor mij?") cited under a
+    heading with that noun. [] when the turn points at nothing the conversation introduced so."""
+    pointed = _POINTING.search(fold(question))
+    if not pointed:
+        return []
+    noun = set(tokenize(pointed.group(1)))
+    pairs = [
+        (history[i].get("content"), history[i + 1].get("content"))
+        for i in range(len(history or []) - 1)
+        if isinstance(history[i], dict)
+        and history[i].get("role") == "user"
+        and isinstance(history[i + 1], dict)
+        and history[i + 1].get("role") == "assistant"
+    ]
+    for asked, answer in reversed(pairs):
+        if isinstance(asked, str) and isinstance(answer, str) and noun & set(tokenize(asked)):
+            named = (
+                c for c in cited_in(answer[:_MAX_ANSWER], chunks) if noun & set(tokenize(c.section_path))
+            )
+            if (first := next(named, None)) is None:
+                return []
+            return [c for c in chunks if (c.source, c.section) == (first.source, first.section)]
+    return []
 
 
 def _asks_who(question: str) -> bool:

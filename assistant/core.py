@@ -204,6 +204,11 @@ class Assistant:
             hits, sentences, check, found = lookfor.look_for(
                 query, hits, sentences, check, history, state, search
             )
+        pointed = conversation.referent(history, text, state.index.chunks) if history else []
+        if (again := lookfor.on_referent(query, check, pointed, state)) is not None and lookfor.missing(
+            again
+        ):
+            check, found = again, None  # "die cursus" is the one discussed: its price, not another's
         features = quotes.features(
             query, hits, sentences, retrieval.vector, state.vectors, state.idf, state.lower_words
         )

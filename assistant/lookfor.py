@@ -67,6 +67,17 @@ def in_previous_answer(query: Query, hits: list[Hit], found, history: list | Non
     return None
 
 
+def on_referent(query: Query, found, passages: list, state):
+    """The check redone on the passages of the thing the turn points at (conversation.referent: "is die
+    cursus gratis?" asks the price of the course just discussed, which another course's "kosteloos" does
+    not answer). None when there is nothing to redo: no such passages, or no kind of fact asked whose
+    absence refuses."""
+    if not passages or not set(found.types) & scope.REFUSING_TYPES:
+        return None
+    hits = [Hit(chunk=c, score=0.0) for c in passages]
+    return check(query, hits, ans.candidates(hits, state.sentences), state, depth=len(hits))
+
+
 def _holds(kind: str, text: str, query: Query, state, noun_stems: set[str]) -> bool:
     return answertype.has_entity(
         kind, text, lower_words=state.lower_words, query=query.text, noun_stems=noun_stems, stem=tokenize

@@ -372,3 +372,15 @@ def test_one_word_names_the_dossier_never_uses():
     known = {"crisisopvan": "crisisopvang"}.get  # a slip on a dossier word is not a name
     assert unknown_names("Werkt Fier samen met Zonnehuis en het ESSM?", text, known) == ["Zonnehuis"]
     assert unknown_names("Zonnehuis is nieuw. Kent Fier Crisisopvan?", text, known) == []  # opens a sentence
+
+
+def test_the_price_of_the_thing_pointed_at_is_its_own_not_another_things(assistant):
+    first = "Hebben aandachtsfunctionarissen een eigen netwerk?"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": assistant.ask(first).answer},
+    ]
+    # the course is free, the network's price the dossier does not give
+    answer = assistant.ask("Is dat netwerk gratis, net als de cursus bewustwording?", history)
+    assert answer.out_of_scope and "bedrag" in answer.answer
+    assert not assistant.ask("Is de cursus bewustwording gratis?", history).out_of_scope

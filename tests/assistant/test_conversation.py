@@ -73,3 +73,26 @@ def test_after_a_who_question_the_answer_names_whom_the_turn_is_about():
     what = [{"role": "user", "content": "wat doet het netwerk van de gemeenten?"}, history[1]]
     assert antecedent(what, "en waar werkt zij?") == ""  # the previous question did not ask who
     assert antecedent([], "en waar werkt zij?") == ""
+
+
+def test_a_demonstrative_points_at_the_section_the_conversation_named_it_in():
+    from assistant.conversation import referent
+
+    chunks = make_chunks()
+    history = [
+        {"role": "user", "content": "Bestaat er een e-learning over uitbuiting?"},
+        {"role": "assistant", "content": ANSWER},
+        {"role": "user", "content": "Wie is de portefeuillehouder?"},
+        {
+            "role": "assistant",
+            "content": "Volgens het dossier:\n- Burgemeester Jan Willem Boersma is als "
+            "regionaal portefeuillehouder aangewezen. [1]",
+        },
+    ]
+    # the e-learning was named two turns back; its answer cited it second, under its own heading
+    pointed = referent(history, "En hoeveel kost die e-learning per gebruiker?", chunks)
+    assert [c.section_path for c in pointed] == ["Dossier › E-learning"]
+    assert referent(history, "Is that e-learning in English too?", chunks) == pointed
+    assert referent(history, "Wat kost een e-learning meestal?", chunks) == []  # nothing pointed at
+    assert referent(history, "Wat kost die opvang?", chunks) == []  # not named in this conversation
+    assert referent(None, "Wat kost die e-learning?", chunks) == []
