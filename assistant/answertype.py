@@ -99,8 +99,8 @@ _TYPE_RULES: list[tuple[str, re.Pattern]] = [
     (
         PHONE,
         re.compile(
-            r"\btelefoonnummer\b|\b(tel|telefoon)nr\b|\bphone number\b|\btelephone\b|\bnummer\b(?!\s*\d)|"
-            r"\bnumber (of|for) the\b|\bwelk nummer\b|\bwhat number\b"
+            r"\btelefoonnummers?\b|\b(tel|telefoon)nr\b|\bphone numbers?\b|\btelephone\b|"
+            r"\bnummers?\b(?!\s*\d)|\bnumber (of|for) the\b|\bwelk nummer\b|\bwhat number\b"
         ),
     ),
     (

@@ -75,6 +75,8 @@ def has(kind, sentence, *, query="", noun=None):
         ("What is the email address of the hotline?", (at.EMAIL,)),
         ("Wat is het bezoekadres van de VAR?", (at.ADDRESS,)),
         ("Welk telefoonnummer heeft de AVIM?", (at.PHONE,)),
+        ("Noemt de folder de telefoonnummers van de hulplijnen?", (at.PHONE,)),
+        ("which phone numbers does the leaflet give?", (at.PHONE,)),
         ("Wat is de naam van de officier van justitie?", (at.PERSON,)),
         ("Wie is de beleidsregisseur?", (at.PERSON,)),
         ("Wat zijn de leges voor een paspoort?", (at.PRICE,)),
