@@ -391,7 +391,7 @@ def has_entity(
         # "60% van het personeel" counts procent; a clock time ("22:00 uur") or a phone number is no count
         toks = _WORD_RE.findall(_CLOCK_RE.sub(" ", _PHONE_RE.sub(" ", f)).replace("%", " procent"))
         asked_period = _PER_PERIOD.search(fold(query))
-        if _PER_PERIOD.search(fold(query)) and _FREQ_RE.search(f):
+        if asked_period and _FREQ_RE.search(f):
             # "hoeveel bijeenkomsten per jaar?": "komt twee keer per jaar bijeen" counts the meetings
             near = {x for w in toks for x in (w, *stem(w)) if len(x) >= 5}
             if any(a.startswith(b) or b.startswith(a) for a in near for b in noun_stems if len(b) >= 5):

@@ -76,16 +76,14 @@ def referent(history: list | None, question: str, chunks: list) -> list:
     if not pointed:
         return []
     noun = set(tokenize(pointed.group(1)))
+    messages = list(history or [])
     pairs = [
-        (history[i].get("content"), history[i + 1].get("content"))
-        for i in range(len(history or []) - 1)
-        if isinstance(history[i], dict)
-        and history[i].get("role") == "user"
-        and isinstance(history[i + 1], dict)
-        and history[i + 1].get("role") == "assistant"
+        (asked, answer)
+        for m, n in zip(messages, messages[1:], strict=False)  # content as text or as parts
+        if (asked := message_content(m, "user")) is not None and (answer := message_content(n, "assistant"))
     ]
     for asked, answer in reversed(pairs):
-        if isinstance(asked, str) and isinstance(answer, str) and noun & set(tokenize(asked)):
+        if noun & set(tokenize(asked)):
             named = (
                 c for c in cited_in(answer[:_MAX_ANSWER], chunks) if noun & set(tokenize(c.section_path))
             )

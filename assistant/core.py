@@ -204,8 +204,7 @@ class Assistant:
             hits, sentences, check, found = lookfor.look_for(
                 query, hits, sentences, check, history, state, search
             )
-        pointed = conversation.referent(history, text, state.index.chunks) if history else []
-        if (again := lookfor.on_referent(query, check, pointed, state)) is not None and lookfor.missing(
+        if (again := lookfor.on_referent(query, check, history, state)) is not None and lookfor.missing(
             again
         ):
             check, found = again, None  # "die cursus" is the one discussed: its price, not another's

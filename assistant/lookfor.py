@@ -67,12 +67,15 @@ def in_previous_answer(query: Query, hits: list[Hit], found, history: list | Non
     return None
 
 
-def on_referent(query: Query, found, passages: list, state):
+def on_referent(query: Query, found, history: list | None, state):
     """The check redone on the passages of the thing the turn points at (conversation.referent: "is die
     cursus gratis?" asks the price of the course just discussed, which another course's "kosteloos" does
-    not answer). None when there is nothing to redo: no such passages, or no kind of fact asked whose
-    absence refuses."""
-    if not passages or not set(found.types) & scope.REFUSING_TYPES:
+    not answer). None when there is nothing to redo: no kind of fact asked whose absence refuses, or the
+    turn points at nothing the conversation named."""
+    if not (history and set(found.types) & scope.REFUSING_TYPES):
+        return None
+    passages = conversation.referent(history, query.text, state.index.chunks)
+    if not passages:
         return None
     hits = [Hit(chunk=c, score=0.0) for c in passages]
     return check(query, hits, ans.candidates(hits, state.sentences), state, depth=len(hits))

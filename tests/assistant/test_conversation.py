@@ -96,3 +96,5 @@ def test_a_demonstrative_points_at_the_section_the_conversation_named_it_in():
     assert referent(history, "Wat kost een e-learning meestal?", chunks) == []  # nothing pointed at
     assert referent(history, "Wat kost die opvang?", chunks) == []  # not named in this conversation
     assert referent(None, "Wat kost die e-learning?", chunks) == []
+    as_parts = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in history]
+    assert referent(as_parts, "En hoeveel kost die e-learning per gebruiker?", chunks) == pointed
