@@ -351,6 +351,9 @@ class Assistant:
             source = self._advice.nearest(self._detector.vector(mp.purpose(self._facts)), own, stored)
             phone = next((s for s in own if s.text == state.meldpunt_sentence and s is not source), None)
             lead = [s for s in (source, phone) if s is not None]
+            doubt = self._advice.answering_doubt(self._detector.vector(reading), source, others, stored)
+            if doubt is not None:
+                lead.append(doubt)
             if best is not None and best[0] not in lead and best[1] >= quotes.ANSWERS_TOO:
                 lead.append(best[0])
             others = [

@@ -43,3 +43,21 @@ def test_what_to_do_comes_first_and_rhetorical_questions_and_fragments_are_not_q
     # sentence vectors are computed once per sentence, then cached
     ranker.rank(situation, [_sentence(texts[0])])
     assert calls.count(texts[0]) == 1
+
+
+def test_the_dossiers_answer_to_a_doubt_joins_when_the_situation_is_a_doubt():
+    lead = _sentence("Voor een melding kun je het adviespunt bellen, ook anoniem.", 0, 0)
+    asked = _sentence("Heb je een vaag gevoel bij een situatie?", 1, 0)
+    answer = _sentence("Dan kun je ook daar terecht: 020 555 12 34 (elke dag).", 1, 1)
+    other = _sentence("Het adviespunt is bereikbaar via 020 555 12 34.", 2, 0)
+    stored = {
+        lead.text: _unit([1.0, 0.0, 0.0]),
+        asked.text: _unit([0.0, 1.0, 0.0]),
+        answer.text: _unit([1, 1, 0]),
+    }
+    ranker = _ranker([])
+    sentences = [lead, asked, answer, other]
+    doubting, reporting = _unit([0.3, 1.0, 0.0]), _unit([1.0, 0.3, 0.0])
+    assert ranker.answering_doubt(doubting, lead, sentences, stored) is answer
+    assert ranker.answering_doubt(reporting, lead, sentences, stored) is None
+    assert ranker.answering_doubt(doubting, lead, sentences, {}) is None  # no stored vectors: no choice
