@@ -31,7 +31,7 @@ SAME_PASSAGE_PENALTY = 0.05  # e5 scores of candidates lie within ~0.1 of each o
 _MIN_WORDS = 6  # shorter units are fragments or sub-headings
 # How much nearer the dossier's question must be than the lead quote: on the situations of the tuning sets
 # (tuning2-13) the margins lie between 0.03 and 0.08, and above 0.055 stand mostly those that voice a doubt
-# ("ik heb een raar gevoel bij …"). Quoting the answer always: answer_text +4 on three sets, but most
+# ("ik twijfel of dit klopt"). Quoting the answer always: answer_text +4 on three sets, but most
 # situations then quote the number twice and lose the quote on what to do.
 DOUBT_MARGIN = 0.055
 _PHONE = re.compile(r"\b0\d{1,2}[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
