@@ -10,12 +10,12 @@ and fragments are not quoted.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 
 import numpy as np
 
+from assistant.answertype import PHONE, has_contact
 from assistant.quotes import asks
 
 # The query side of "what to do": the e5 query embedding of this question is the what-to-do direction.
@@ -34,7 +34,6 @@ _MIN_WORDS = 6  # shorter units are fragments or sub-headings
 # ("ik twijfel of dit klopt"). Quoting the answer always: answer_text +4 on three sets, but most
 # situations then quote the number twice and lose the quote on what to do.
 DOUBT_MARGIN = 0.055
-_PHONE = re.compile(r"\b0\d{1,2}[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
 
 
 def e5_passages(texts: list[str]) -> np.ndarray:
@@ -100,7 +99,7 @@ class AdviceRanker:
         v = np.asarray(situation_vector, dtype=np.float32)
         for s in sentences:
             q = place.get((s.hit, s.position - 1))
-            if q is None or not asks(q.text) or q.text not in stored or not _PHONE.search(s.text):
+            if q is None or not asks(q.text) or q.text not in stored or not has_contact(PHONE, s.text):
                 continue
             if float(stored[q.text] @ v) - float(stored[lead.text] @ v) >= DOUBT_MARGIN:
                 return s
