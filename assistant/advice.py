@@ -90,9 +90,9 @@ class AdviceRanker:
         return quotable[int(np.argmax(sims))]
 
     def answering_doubt(self, situation_vector, lead, sentences: list, stored: dict | None):
-        """A sentence that answers one of the dossier's own questions about a doubt and gives the meldpunt
-        ("Twijfel je over een signaal …? Dan is het meld- en adviespunt ook daar bereikbaar …"), when that
-        question is nearer to the situation than the lead quote is by DOUBT_MARGIN; else None."""
+        """A sentence with a phone number that answers one of the dossier's own questions ("Twijfel je over
+        een signaal …? Dan is het meld- en adviespunt ook daar bereikbaar …"), when that question is nearer
+        to the situation than the lead quote is by DOUBT_MARGIN (in this dossier: a doubt); else None."""
         if lead is None or not stored or lead.text not in stored:
             return None
         place = {(s.hit, s.position): s for s in sentences}
