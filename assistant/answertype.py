@@ -255,8 +255,9 @@ _DATE_RE = re.compile(
     rf"\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](19|20)?\d\d\b|\b\d{{1,2}} ({_MONTHS})\b|"
     rf"\b({_DAYS}) \d{{1,2}}\b"
 )
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d\d\b")  # "8:30", "22.00"
 _TIME_RE = re.compile(
-    rf"\b\d{{1,2}}[:.]\d\d\b|\b({_DAYS}|{_MONTHS}|dagelijks|voorjaar|najaar|zomer|winter|begin|eind|einde|sinds)\b"
+    rf"{_CLOCK_RE.pattern}|\b({_DAYS}|{_MONTHS}|dagelijks|voorjaar|najaar|zomer|winter|begin|eind|einde|sinds)\b"
 )
 _PHONE_RE = re.compile(r"(\+31|\b0)[\s-]*\d{1,3}([\s-]*\d{2,3}){2,4}\b|\b0[89]00[\s-]*\d{3,4}\b|\b112\b")
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
@@ -363,7 +364,6 @@ def has_contact(kind: str, text: str) -> bool:
     return bool(pattern.search(text))
 
 
-_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d\d\b")
 _PERIODS = {"jaar": "year", "maand": "month", "week": "week", "dag": "day"}
 
 
