@@ -250,3 +250,13 @@ def test_a_web_address_on_a_stray_line_is_found_by_the_name_in_it(real_assistant
     # whose host names another organisation does not answer for this one
     other = real_assistant.ask("website van de Arbeidsinspectie?")
     assert other.out_of_scope and "webadres" in other.answer
+
+
+def test_a_doubt_also_gets_the_dossiers_answer_to_a_doubt(real_assistant):
+    answer = real_assistant.ask(
+        "Ik heb een onderbuikgevoel bij de kapsalon om de hoek, er werken steeds andere jonge meisjes die "
+        "nooit iets zeggen. Ik weet niet of het iets is."
+    )
+    assert answer.situational and answer.meldpunt is not None
+    assert "telefoonnummer: 010 - 236 52 56" in answer.answer  # the meldpunt passage's own phone sentence
+    assert "ook daar bereikbaar" in answer.answer  # "Twijfel je …? Dan is het … ook daar bereikbaar"
