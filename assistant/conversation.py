@@ -8,6 +8,7 @@ stands in exactly one passage of the index identifies that passage.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant import answertype
 from assistant.followup import asks_for_itself, fragment, personal
@@ -49,12 +50,18 @@ def cited_chunks(history: list | None, chunks: list) -> list:
     return cited_in(previous_answer(history), chunks)
 
 
+@lru_cache(maxsize=4096)
+def _padded(text: str) -> str:
+    """A passage's text normalised, between spaces: once per passage, not once per turn (3.5 ms a turn)."""
+    return " " + normalise(text) + " "
+
+
 def cited_in(answer: str, chunks: list) -> list:
     """The passages `answer` quoted from, in the order it quoted them."""
     quotes = [normalise(q) for q in quoted_sentences(answer)]
     if not quotes:
         return []
-    texts = [(c, " " + normalise(c.text) + " ") for c in chunks]
+    texts = [(c, _padded(c.text)) for c in chunks]
     out = []
     for q in quotes:
         for c, t in texts:
